@@ -1,0 +1,261 @@
+//! Rendered pages kept in memory.
+//!
+//! Every entry remembers the content generation it was rendered at. A change anywhere
+//! (a publish, an import in another process, midnight turning the date line) bumps the
+//! generation, which makes every entry stale at once without walking the map. A stale
+//! entry is still served to everyone but the one request that claimed its rebuild, so a
+//! popular page invalidated on publish is rendered once, not once per waiting reader.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
+
+use bytes::Bytes;
+use jiff::Timestamp;
+
+/// A rendered page and its precomputed validators and compressed forms.
+#[derive(Debug)]
+pub struct CachedPage {
+    /// The page as sent, uncompressed.
+    pub body: Bytes,
+    /// `Content-Type`.
+    pub content_type: &'static str,
+    /// Strong validator of `body`, quoted.
+    pub etag: String,
+    /// When it was rendered.
+    pub rendered_at: Timestamp,
+    /// Content generation it was rendered at.
+    pub generation: u64,
+    /// Brotli form, computed on first request.
+    pub brotli: OnceLock<Bytes>,
+    /// Gzip form, computed on first request.
+    pub gzip: OnceLock<Bytes>,
+}
+
+impl CachedPage {
+    /// A page rendered now at `generation`.
+    pub fn new(body: Bytes, content_type: &'static str, generation: u64, rendered_at: Timestamp) -> Self {
+        let etag = format!("\"{:016x}{:04x}\"", fingerprint(&body), body.len() & 0xffff);
+        Self { body, content_type, etag, rendered_at, generation, brotli: OnceLock::new(), gzip: OnceLock::new() }
+    }
+
+    fn weight(&self) -> usize {
+        self.body.len() + self.brotli.get().map_or(0, Bytes::len) + self.gzip.get().map_or(0, Bytes::len)
+    }
+}
+
+/// A fast 64-bit hash over 8-byte words, enough to tell two renderings of a page apart
+/// (it is a validator, not a defence against forgery).
+fn fingerprint(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K).rotate_left(31);
+    }
+    for b in chunks.remainder() {
+        h = (h ^ u64::from(*b)).wrapping_mul(K).rotate_left(31);
+    }
+    h ^ (h >> 32)
+}
+
+/// What a lookup found.
+pub enum Lookup {
+    /// A current page.
+    Fresh(Arc<CachedPage>),
+    /// An outdated page, and the caller should serve it: someone else is rebuilding.
+    Stale(Arc<CachedPage>),
+    /// The caller must render the page (none cached, or it won the rebuild) and then
+    /// call [`PageCache::store`]; the claim is released when the guard is dropped.
+    Render(RebuildClaim),
+}
+
+/// Holds the right to rebuild one key.
+pub struct RebuildClaim {
+    cache: Arc<PageCache>,
+    key: Option<String>,
+}
+
+impl Drop for RebuildClaim {
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            self.cache.inflight.lock().unwrap_or_else(PoisonError::into_inner).remove(&key);
+        }
+    }
+}
+
+/// The page cache.
+#[derive(Debug)]
+pub struct PageCache {
+    enabled: bool,
+    max_bytes: usize,
+    generation: AtomicU64,
+    bytes: AtomicUsize,
+    entries: RwLock<HashMap<String, Arc<CachedPage>>>,
+    inflight: Mutex<HashSet<String>>,
+}
+
+impl PageCache {
+    /// A cache holding at most `max_bytes`; a disabled cache stores nothing.
+    pub fn new(enabled: bool, max_bytes: usize) -> Self {
+        Self {
+            enabled,
+            max_bytes,
+            generation: AtomicU64::new(1),
+            bytes: AtomicUsize::new(0),
+            entries: RwLock::new(HashMap::new()),
+            inflight: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Whether pages are cached.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The current content generation.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Marks every cached page stale.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Looks `key` up.
+    pub fn lookup(self: &Arc<Self>, key: &str) -> Lookup {
+        let generation = self.generation();
+        let found = if self.enabled {
+            self.entries.read().unwrap_or_else(PoisonError::into_inner).get(key).cloned()
+        } else {
+            None
+        };
+        match found {
+            Some(page) if page.generation == generation => Lookup::Fresh(page),
+            Some(page) => {
+                let won = self.inflight.lock().unwrap_or_else(PoisonError::into_inner).insert(key.to_owned());
+                if won {
+                    Lookup::Render(RebuildClaim { cache: Arc::clone(self), key: Some(key.to_owned()) })
+                } else {
+                    Lookup::Stale(page)
+                }
+            }
+            None => Lookup::Render(RebuildClaim { cache: Arc::clone(self), key: None }),
+        }
+    }
+
+    /// Keeps a rendered page, evicting others when over the size bound.
+    pub fn store(&self, key: String, page: Arc<CachedPage>) {
+        if !self.enabled {
+            return;
+        }
+        let weight = page.weight() + key.len();
+        let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(old) = entries.insert(key.clone(), page) {
+            self.bytes.fetch_sub(old.weight() + key.len(), Ordering::AcqRel);
+        }
+        let total = self.bytes.fetch_add(weight, Ordering::AcqRel) + weight;
+        if total > self.max_bytes {
+            self.evict(&mut entries, &key);
+        }
+    }
+
+    /// Accounts for compressed forms added to a cached page after it was stored.
+    pub fn grew(&self, added: usize) {
+        if self.enabled {
+            self.bytes.fetch_add(added, Ordering::AcqRel);
+        }
+    }
+
+    /// Drops stale pages first, then others, until under three quarters of the bound.
+    fn evict(&self, entries: &mut HashMap<String, Arc<CachedPage>>, keep: &str) {
+        let generation = self.generation();
+        let target = self.max_bytes / 4 * 3;
+        let mut victims: Vec<(bool, String)> = entries
+            .iter()
+            .filter(|(k, _)| k.as_str() != keep)
+            .map(|(k, p)| (p.generation == generation, k.clone()))
+            .collect();
+        victims.sort_by_key(|(fresh, _)| *fresh);
+        for (_, key) in victims {
+            if self.bytes.load(Ordering::Acquire) <= target {
+                break;
+            }
+            if let Some(old) = entries.remove(&key) {
+                self.bytes.fetch_sub(old.weight() + key.len(), Ordering::AcqRel);
+            }
+        }
+    }
+
+    /// Bytes held, for reports.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Acquire)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(cache: &PageCache, body: &'static str) -> Arc<CachedPage> {
+        Arc::new(CachedPage::new(
+            Bytes::from_static(body.as_bytes()),
+            "text/html",
+            cache.generation(),
+            Timestamp::UNIX_EPOCH,
+        ))
+    }
+
+    #[test]
+    fn a_stored_page_is_fresh_until_invalidated() {
+        let cache = Arc::new(PageCache::new(true, 1 << 20));
+        assert!(matches!(cache.lookup("/"), Lookup::Render(_)));
+        cache.store("/".into(), page(&cache, "home"));
+        assert!(matches!(cache.lookup("/"), Lookup::Fresh(_)));
+        cache.invalidate();
+        assert!(matches!(cache.lookup("/"), Lookup::Render(_)));
+    }
+
+    #[test]
+    fn only_one_caller_rebuilds_a_stale_page_the_rest_get_the_old_copy() {
+        let cache = Arc::new(PageCache::new(true, 1 << 20));
+        cache.store("/".into(), page(&cache, "old"));
+        cache.invalidate();
+        let claim = cache.lookup("/");
+        assert!(matches!(claim, Lookup::Render(_)));
+        for _ in 0..10 {
+            match cache.lookup("/") {
+                Lookup::Stale(p) => assert_eq!(&p.body[..], b"old"),
+                _ => panic!("a second rebuild was allowed"),
+            }
+        }
+        drop(claim);
+        assert!(matches!(cache.lookup("/"), Lookup::Render(_)));
+    }
+
+    #[test]
+    fn the_size_bound_evicts_pages() {
+        let cache = Arc::new(PageCache::new(true, 64));
+        for i in 0..20 {
+            cache.store(format!("/{i}"), page(&cache, "0123456789"));
+        }
+        assert!(cache.bytes() <= 64);
+    }
+
+    #[test]
+    fn a_disabled_cache_keeps_nothing() {
+        let cache = Arc::new(PageCache::new(false, 1 << 20));
+        cache.store("/".into(), page(&cache, "home"));
+        assert!(matches!(cache.lookup("/"), Lookup::Render(_)));
+    }
+
+    #[test]
+    fn etags_differ_when_bodies_differ() {
+        let cache = PageCache::new(true, 1 << 20);
+        assert_ne!(page(&cache, "a").etag, page(&cache, "b").etag);
+        assert_eq!(page(&cache, "a").etag, page(&cache, "a").etag);
+    }
+}

@@ -1,0 +1,65 @@
+//! The command line: `qalam serve`, `qalam import …`. One file per subcommand.
+
+mod import;
+mod serve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Default data directory.
+pub const DEFAULT_DATA_DIR: &str = "./qalam-data";
+
+/// Qalam, a news publishing platform.
+#[derive(Debug, Parser)]
+#[command(name = "qalam", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the site.
+    Serve {
+        /// Data directory: database, search index, media and qalam.toml.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+        /// Address to listen on.
+        #[arg(long, env = "QALAM_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Fill an empty data directory with the bundled demo newsroom first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import content from a file.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportFormat {
+    /// JSON Lines: one article per line.
+    Jsonl {
+        /// The file to import.
+        file: PathBuf,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+}
+
+impl Cli {
+    /// Runs the command; the exit code is the process's.
+    pub fn run(self) -> anyhow::Result<std::process::ExitCode> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        runtime.block_on(async move {
+            match self.command {
+                Command::Serve { data, addr, demo } => serve::run(&data, &addr, demo).await,
+                Command::Import { format: ImportFormat::Jsonl { file, data } } => import::run_jsonl(&file, &data).await,
+            }
+        })
+    }
+}

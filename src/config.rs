@@ -1,0 +1,285 @@
+//! Settings, loaded once in layers: defaults, then `qalam.toml` in the data directory,
+//! then `QALAM_*` environment variables (`QALAM_SITE_NAME`, `QALAM_CACHE_ENABLED`,
+//! `QALAM_RATES_SOURCES_NBK`…). Unknown keys are refused, so a typo is an error at
+//! start-up rather than a setting silently ignored.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::excerpt::DEFAULT_EXCERPT_WORDS;
+use crate::domain::money::ValueStyle;
+
+/// File name of the settings file inside the data directory.
+pub const SETTINGS_FILE: &str = "qalam.toml";
+
+/// Prefix of environment variables that carry settings.
+pub const ENV_PREFIX: &str = "QALAM_";
+
+/// Environment variables that are command-line flags, not settings.
+const FLAG_VARIABLES: &[&str] = &["QALAM_DATA", "QALAM_ADDR", "QALAM_LOG"];
+
+/// Table names, longest first so that `rates_sources_nbk` finds `rates.sources`.
+const TABLES: &[(&str, &[&str])] = &[
+    ("rates_sources_", &["rates", "sources"]),
+    ("rates_", &["rates"]),
+    ("site_", &["site"]),
+    ("cache_", &["cache"]),
+    ("ticker_", &["ticker"]),
+];
+
+/// Every setting.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// The site as readers see it.
+    pub site: SiteSettings,
+    /// The rendered-page cache.
+    pub cache: CacheSettings,
+    /// The currency ticker.
+    pub ticker: TickerSettings,
+    /// Exchange-rate sources.
+    pub rates: RatesSettings,
+}
+
+/// `[site]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteSettings {
+    /// Name in the header and titles.
+    pub name: String,
+    /// Public address, without a trailing slash.
+    pub base_url: String,
+    /// IANA time zone for the date line and archives.
+    pub timezone: String,
+    /// Articles per listing page.
+    pub per_page: u32,
+    /// Words in an automatic excerpt.
+    pub excerpt_words: usize,
+    /// A directory whose `templates/` and `static/` shadow the built-in theme.
+    pub theme_dir: Option<PathBuf>,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            name: "Qalam".to_owned(),
+            base_url: "http://127.0.0.1:8080".to_owned(),
+            timezone: "Asia/Almaty".to_owned(),
+            per_page: 6,
+            excerpt_words: DEFAULT_EXCERPT_WORDS,
+            theme_dir: None,
+        }
+    }
+}
+
+/// `[cache]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheSettings {
+    /// Whether rendered pages are kept in memory.
+    pub enabled: bool,
+    /// Upper bound on the bytes the cache holds.
+    pub max_bytes: usize,
+    /// `max-age` sent to browsers and CDNs, in seconds.
+    pub max_age: u32,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        Self { enabled: true, max_bytes: 64 * 1024 * 1024, max_age: 60 }
+    }
+}
+
+/// `[ticker]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TickerSettings {
+    /// Currencies shown, in order.
+    pub currencies: Vec<String>,
+    /// The currency they are valued in.
+    pub quote: String,
+    /// `significant` (default) or `reference` (exactly five decimals).
+    pub style: ValueStyle,
+}
+
+impl Default for TickerSettings {
+    fn default() -> Self {
+        Self {
+            currencies: ["KGS", "KZT", "TJS", "UZS", "TMT"].map(str::to_owned).to_vec(),
+            quote: "USD".to_owned(),
+            style: ValueStyle::Significant,
+        }
+    }
+}
+
+/// `[rates]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RatesSettings {
+    /// One address per central bank; `""` turns a source off.
+    pub sources: RateSources,
+}
+
+/// `[rates.sources]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateSources {
+    /// National Bank of Kazakhstan.
+    pub nbk: Option<String>,
+    /// National Bank of the Kyrgyz Republic.
+    pub nbkr: Option<String>,
+    /// National Bank of Tajikistan.
+    pub nbt: Option<String>,
+    /// Central Bank of the Republic of Uzbekistan.
+    pub cbu: Option<String>,
+    /// Central Bank of Turkmenistan.
+    pub cbt: Option<String>,
+}
+
+/// Why settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file or an environment variable holds something that is not a setting.
+    #[error("invalid settings in {origin}: {message}")]
+    Invalid {
+        /// File or variable.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Settings {
+    /// Loads `qalam.toml` from `data_dir` (if present) and the process environment.
+    pub fn load(data_dir: &Path) -> Result<Self, SettingsError> {
+        Self::load_from(data_dir, std::env::vars())
+    }
+
+    /// Loads settings from `data_dir` and the given environment.
+    pub fn load_from(data_dir: &Path, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, SettingsError> {
+        let path = data_dir.join(SETTINGS_FILE);
+        let mut table = match std::fs::read_to_string(&path) {
+            Ok(text) => text
+                .parse::<toml::Table>()
+                .map_err(|e| SettingsError::Invalid { origin: path.display().to_string(), message: e.to_string() })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
+            Err(source) => return Err(SettingsError::Read { path, source }),
+        };
+        for (name, value) in env {
+            if !name.starts_with(ENV_PREFIX) || FLAG_VARIABLES.contains(&name.as_str()) {
+                continue;
+            }
+            overlay_env(&mut table, &name, &value)?;
+        }
+        let settings: Settings = table.try_into().map_err(|e: toml::de::Error| SettingsError::Invalid {
+            origin: format!("{} and {ENV_PREFIX}* variables", path.display()),
+            message: e.to_string(),
+        })?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), SettingsError> {
+        let invalid = |message: String| SettingsError::Invalid { origin: "settings".to_owned(), message };
+        if jiff::tz::TimeZone::get(&self.site.timezone).is_err() {
+            return Err(invalid(format!("unknown time zone {:?}", self.site.timezone)));
+        }
+        if !(1..=100).contains(&self.site.per_page) {
+            return Err(invalid("site.per_page must be between 1 and 100".to_owned()));
+        }
+        if self.site.excerpt_words == 0 {
+            return Err(invalid("site.excerpt_words must be at least 1".to_owned()));
+        }
+        Ok(())
+    }
+}
+
+fn overlay_env(table: &mut toml::Table, name: &str, value: &str) -> Result<(), SettingsError> {
+    let key = name[ENV_PREFIX.len()..].to_ascii_lowercase();
+    let Some((prefix, path)) = TABLES.iter().find(|(prefix, _)| key.starts_with(prefix)) else {
+        return Err(SettingsError::Invalid { origin: name.to_owned(), message: "not a known setting".to_owned() });
+    };
+    let mut target = table;
+    for part in *path {
+        let entry = target.entry((*part).to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let toml::Value::Table(inner) = entry else {
+            return Err(SettingsError::Invalid { origin: name.to_owned(), message: format!("{part} is not a table") });
+        };
+        target = inner;
+    }
+    target.insert(key[prefix.len()..].to_owned(), env_value(value));
+    Ok(())
+}
+
+/// Reads an environment value as TOML when it is a boolean, number or array, and as a
+/// string otherwise, so `QALAM_CACHE_ENABLED=false` and `QALAM_SITE_NAME=Daily` both work.
+fn env_value(value: &str) -> toml::Value {
+    let as_toml = format!("v = {value}");
+    match as_toml.parse::<toml::Table>() {
+        Ok(mut t) => match t.remove("v") {
+            Some(
+                v @ (toml::Value::Boolean(_) | toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Array(_)),
+            ) => v,
+            _ => toml::Value::String(value.to_owned()),
+        },
+        Err(_) => toml::Value::String(value.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn file_then_environment_layers_apply() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "[site]\nname = \"Steppe Post\"\nper_page = 10\n[rates.sources]\nnbk = \"\"\n",
+        )
+        .expect("write settings");
+        let settings = Settings::load_from(
+            dir.path(),
+            env(&[
+                ("QALAM_SITE_PER_PAGE", "8"),
+                ("QALAM_CACHE_ENABLED", "false"),
+                ("QALAM_RATES_SOURCES_CBU", "http://127.0.0.1:1/x"),
+            ]),
+        )
+        .expect("settings load");
+        assert_eq!(settings.site.name, "Steppe Post");
+        assert_eq!(settings.site.per_page, 8);
+        assert!(!settings.cache.enabled);
+        assert_eq!(settings.rates.sources.nbk.as_deref(), Some(""));
+        assert_eq!(settings.rates.sources.cbu.as_deref(), Some("http://127.0.0.1:1/x"));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[site]\nnmae = \"typo\"\n").expect("write settings");
+        assert!(Settings::load_from(dir.path(), env(&[])).is_err());
+        let empty = tempfile::tempdir().expect("tempdir");
+        assert!(Settings::load_from(empty.path(), env(&[("QALAM_SITE_COLOUR", "red")])).is_err());
+        assert!(Settings::load_from(empty.path(), env(&[("QALAM_NOPE", "1")])).is_err());
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(Settings::load_from(dir.path(), env(&[("QALAM_SITE_TIMEZONE", "Mars/Olympus")])).is_err());
+    }
+}

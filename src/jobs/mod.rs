@@ -1,0 +1,3 @@
+//! Work that runs inside `qalam serve` on a timer.
+
+pub mod content_watch;

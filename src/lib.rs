@@ -1,0 +1,15 @@
+//! Qalam: a fast news publishing platform for regional newsrooms.
+//!
+//! Modules depend one way: `domain` (pure rules) ← `store`, `render`, `cache` ←
+//! `publishing` (use cases) ← `web`, `cli`, `jobs`.
+
+pub mod app;
+pub mod cache;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod jobs;
+pub mod publishing;
+pub mod render;
+pub mod store;
+pub mod web;

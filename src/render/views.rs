@@ -1,0 +1,240 @@
+//! What templates see: typed view structs built from domain values, never raw rows.
+
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::domain::article::{Article, ArticleSummary};
+use crate::domain::dates::short_date;
+use crate::domain::excerpt::excerpt;
+use crate::domain::money::Trend;
+use crate::domain::paging::Paging;
+use crate::domain::people::Author;
+use crate::domain::taxonomy::{Tag, TagKind};
+
+/// A named link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Text of the link.
+    pub name: String,
+    /// Site-relative address.
+    pub url: String,
+}
+
+impl Link {
+    /// A link to a tag archive.
+    pub fn tag(tag: &Tag) -> Self {
+        Self { name: tag.name.clone(), url: tag.path() }
+    }
+
+    /// A link to an author archive.
+    pub fn author(author: &Author) -> Self {
+        Self { name: author.name.clone(), url: format!("/author/{}/", author.slug) }
+    }
+}
+
+/// One currency in the ticker.
+#[derive(Debug, Clone, Serialize)]
+pub struct TickerItem {
+    /// `KZT/USD`.
+    pub pair: String,
+    /// Value of one unit in the quote currency, printed.
+    pub value: String,
+    /// Change against the previous official rate, printed (`0.18%`).
+    pub change: String,
+    /// Direction of the change.
+    pub trend: Trend,
+    /// Words for the direction, for screen readers and tooltips.
+    pub trend_label: &'static str,
+    /// `as of 04 December 2025`, when the rate is older than the latest business day.
+    pub as_of: Option<String>,
+}
+
+/// What every page shows around its content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chrome {
+    /// Site name.
+    pub site_name: String,
+    /// Public address without trailing slash.
+    pub base_url: String,
+    /// `05 December 2025`.
+    pub today: String,
+    /// ISO form of today, for `<time datetime>`.
+    pub today_iso: String,
+    /// The ticker, empty when no rates are stored.
+    pub ticker: Vec<TickerItem>,
+    /// Country archives for the navigation.
+    pub countries: Vec<Link>,
+    /// Section archives for the navigation.
+    pub sections: Vec<Link>,
+    /// Address of the fingerprinted stylesheet.
+    pub css_href: String,
+}
+
+/// What goes into `<head>` besides the stylesheet.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Meta {
+    /// Document title.
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Canonical site-relative address.
+    pub canonical: String,
+    /// Previous page of a listing.
+    pub prev: Option<String>,
+    /// Next page of a listing.
+    pub next: Option<String>,
+}
+
+/// An article in a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    /// Headline.
+    pub title: String,
+    /// Article address.
+    pub url: String,
+    /// Subtitle.
+    pub dek: Option<String>,
+    /// Hand-written excerpt, or the first words of the text.
+    pub excerpt: String,
+    /// `5 December 2025`.
+    pub date: String,
+    /// RFC 3339 publication time.
+    pub datetime: String,
+    /// The article's country.
+    pub country: Option<Link>,
+    /// The article's section.
+    pub section: Option<Link>,
+    /// Bylines.
+    pub authors: Vec<Link>,
+    /// Language of the text.
+    pub lang: String,
+    /// Featured image address.
+    pub image: Option<String>,
+}
+
+impl Card {
+    /// A card for `article`, with an excerpt of `words` words.
+    pub fn new(article: &ArticleSummary, words: usize, tz: &TimeZone) -> Self {
+        let when = article.published_at.to_zoned_datetime(tz.clone());
+        Self {
+            title: article.title.clone(),
+            url: format!("/{}/", article.slug),
+            dek: article.dek.clone(),
+            excerpt: match &article.excerpt {
+                Some(own) => own.clone(),
+                None => excerpt(&article.body_text, words),
+            },
+            date: short_date(&when),
+            datetime: when.timestamp().to_string(),
+            country: article.first_tag(TagKind::Country).map(Link::tag),
+            section: article.first_tag(TagKind::Section).map(Link::tag),
+            authors: article.authors.iter().map(Link::author).collect(),
+            lang: article.language.to_string(),
+            image: article.featured_image.clone(),
+        }
+    }
+}
+
+/// A whole article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    /// Headline.
+    pub title: String,
+    /// Subtitle.
+    pub dek: Option<String>,
+    /// Sanitised body HTML.
+    pub body_html: String,
+    /// `5 December 2025`.
+    pub date: String,
+    /// RFC 3339 publication time.
+    pub datetime: String,
+    /// `5 December 2025`, when updated on a later day.
+    pub updated: Option<String>,
+    /// Bylines.
+    pub authors: Vec<Link>,
+    /// Countries, then sections, then topics.
+    pub tags: Vec<Link>,
+    /// Language of the text.
+    pub lang: String,
+    /// Featured image address.
+    pub image: Option<String>,
+}
+
+impl ArticleView {
+    /// The view of a stored article.
+    pub fn new(article: &Article, tz: &TimeZone) -> Self {
+        let published = article.published_at.to_zoned_datetime(tz.clone());
+        let updated = article.updated_at.to_zoned_datetime(tz.clone());
+        let mut tags: Vec<&Tag> = article.tags.iter().collect();
+        tags.sort_by_key(|t| TagKind::ALL.iter().position(|k| *k == t.kind));
+        Self {
+            title: article.title.clone(),
+            dek: article.dek.clone(),
+            body_html: article.body_html.clone(),
+            date: short_date(&published),
+            datetime: published.timestamp().to_string(),
+            updated: (updated.date() > published.date()).then(|| short_date(&updated)),
+            authors: article.authors.iter().map(Link::author).collect(),
+            tags: tags.into_iter().map(Link::tag).collect(),
+            lang: article.language.to_string(),
+            image: article.featured_image.clone(),
+        }
+    }
+}
+
+/// Page links of a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pager {
+    /// `Viewing results 7 - 12 of 33`.
+    pub results_line: String,
+    /// Numbered links; an item without a number is a gap.
+    pub items: Vec<PagerItem>,
+    /// Previous page address.
+    pub prev: Option<String>,
+    /// Next page address.
+    pub next: Option<String>,
+}
+
+/// One entry in the page links.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerItem {
+    /// Page number; `None` for a gap.
+    pub number: Option<u32>,
+    /// Address of that page.
+    pub url: Option<String>,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+impl Pager {
+    /// Links for `paging` of the listing at `base` (such as `/tag/water/`).
+    pub fn new(paging: &Paging, base: &str) -> Self {
+        let url = |n: u32| page_url(base, n);
+        Self {
+            results_line: paging.results_line(),
+            items: paging
+                .window()
+                .into_iter()
+                .map(|n| PagerItem { number: n, url: n.map(url), current: n == Some(paging.page) })
+                .collect(),
+            prev: paging.prev().map(url),
+            next: paging.next().map(url),
+        }
+    }
+}
+
+/// Address of page `n` of the listing at `base`: the base itself for page 1.
+pub fn page_url(base: &str, n: u32) -> String {
+    if n <= 1 { base.to_owned() } else { format!("{base}page/{n}/") }
+}
+
+/// An error page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorView {
+    /// HTTP status code.
+    pub status: u16,
+    /// Short title.
+    pub title: String,
+    /// What happened, for the reader.
+    pub message: String,
+}

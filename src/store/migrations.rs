@@ -1,0 +1,54 @@
+//! Versioned, append-only schema migrations, embedded in the binary and applied at
+//! start-up. A migration that has shipped is never edited; a change is a new file.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{StoreError, StoreResult};
+
+/// One embedded migration.
+pub(super) struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// The SQLite migrations, in order.
+pub(super) const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "articles_people_tags",
+    sql: include_str!("../../migrations/sqlite/0001_articles_people_tags.sql"),
+}];
+
+/// Applies every migration the database has not seen, each in its own transaction.
+pub(super) fn apply_sqlite(conn: &mut Connection) -> StoreResult<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version     INTEGER PRIMARY KEY,
+             name        TEXT NOT NULL,
+             applied_at  INTEGER NOT NULL DEFAULT (unixepoch())
+         )",
+    )
+    .map_err(db)?;
+    let applied: i64 =
+        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0)).map_err(db)?;
+    let known = SQLITE.last().map_or(0, |m| m.version);
+    if applied > known {
+        return Err(StoreError::TooNew { found: applied, known });
+    }
+    for migration in SQLITE.iter().filter(|m| m.version > applied) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        tx.execute_batch(migration.sql).map_err(db)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            (migration.version, migration.name),
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)?;
+        tracing::info!(version = migration.version, name = migration.name, "applied migration");
+    }
+    Ok(())
+}
+
+pub(super) fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(Box::new(e))
+}

@@ -1,0 +1,173 @@
+//! How pages leave the server: from the page cache when fresh, with a strong ETag and
+//! Last-Modified, `304 Not Modified` for a matching conditional request, and brotli or
+//! gzip when the client accepts them. With the cache disabled every page is rendered
+//! afresh but delivered the same way.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use jiff::Timestamp;
+
+use crate::app::App;
+use crate::cache::{CachedPage, Lookup};
+
+/// Largest page body buffered for caching.
+const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Content type of rendered pages.
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Serves site pages through the page cache.
+pub async fn deliver_pages(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return next.run(request).await;
+    }
+    let conditions = Conditions::of(request.headers());
+    let key = request.uri().path().to_owned();
+    let claim = match app.pages.lookup(&key) {
+        Lookup::Fresh(page) | Lookup::Stale(page) => return respond(&app, &page, &conditions),
+        Lookup::Render(claim) => claim,
+    };
+    let generation = app.pages.generation();
+    let response = next.run(request).await;
+    let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if response.status() != StatusCode::OK || !is_html {
+        return response;
+    }
+    let body = match to_bytes(response.into_body(), MAX_PAGE_BYTES).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot buffer a rendered page");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let page = Arc::new(CachedPage::new(body, HTML, generation, app.now()));
+    app.pages.store(key, Arc::clone(&page));
+    drop(claim);
+    respond(&app, &page, &conditions)
+}
+
+/// The request headers that decide the shape of the answer.
+struct Conditions {
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<HeaderValue>,
+    accept_encoding: Option<HeaderValue>,
+}
+
+impl Conditions {
+    fn of(headers: &HeaderMap) -> Self {
+        Self {
+            if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+            if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
+            accept_encoding: headers.get(header::ACCEPT_ENCODING).cloned(),
+        }
+    }
+
+    /// Whether the client's copy is current (RFC 9110 §13.1: If-None-Match wins).
+    fn not_modified(&self, page: &CachedPage) -> bool {
+        if let Some(tags) = &self.if_none_match {
+            let Ok(tags) = tags.to_str() else { return false };
+            return tags.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == page.etag);
+        }
+        let Some(since) = self.if_modified_since.as_ref().and_then(|v| v.to_str().ok()) else { return false };
+        match jiff::fmt::rfc2822::parse(since) {
+            Ok(since) => page.rendered_at.as_second() <= since.timestamp().as_second(),
+            Err(_) => false,
+        }
+    }
+
+    fn encoding(&self) -> Encoding {
+        let Some(accepted) = self.accept_encoding.as_ref().and_then(|v| v.to_str().ok()) else {
+            return Encoding::Identity;
+        };
+        let accepts = |name: &str| {
+            accepted.split(',').any(|item| {
+                let mut parts = item.split(';').map(str::trim);
+                let coding = parts.next().unwrap_or("");
+                let refused = parts.any(|p| p.replace(' ', "").trim_end_matches('0').trim_end_matches('.') == "q=0");
+                coding.eq_ignore_ascii_case(name) && !refused
+            })
+        };
+        if accepts("br") {
+            Encoding::Brotli
+        } else if accepts("gzip") {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+fn respond(app: &App, page: &CachedPage, conditions: &Conditions) -> Response {
+    let mut headers = HeaderMap::with_capacity(8);
+    let cache_control = format!("public, max-age={}", app.settings.cache.max_age);
+    headers.insert(header::CACHE_CONTROL, header_value(&cache_control));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(header::ETAG, header_value(&page.etag));
+    headers.insert(header::LAST_MODIFIED, header_value(&http_date(page.rendered_at)));
+    if conditions.not_modified(page) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(page.content_type));
+    let body = match conditions.encoding() {
+        Encoding::Identity => page.body.clone(),
+        Encoding::Brotli => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            compressed(app, &page.brotli, || brotli_bytes(&page.body))
+        }
+        Encoding::Gzip => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            compressed(app, &page.gzip, || gzip_bytes(&page.body))
+        }
+    };
+    (headers, Body::from(body)).into_response()
+}
+
+fn compressed(app: &App, slot: &std::sync::OnceLock<Bytes>, compress: impl FnOnce() -> Bytes) -> Bytes {
+    if let Some(done) = slot.get() {
+        return done.clone();
+    }
+    let fresh = compress();
+    if slot.set(fresh.clone()).is_ok() {
+        app.pages.grew(fresh.len());
+    }
+    fresh
+}
+
+fn brotli_bytes(body: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(body.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 6, 22);
+        // Writing to a Vec cannot fail.
+        let _ = writer.write_all(body);
+    }
+    Bytes::from(out)
+}
+
+fn gzip_bytes(body: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::new(6));
+    let _ = encoder.write_all(body);
+    Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+fn header_value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// An IMF-fixdate, as HTTP dates are written.
+pub fn http_date(t: Timestamp) -> String {
+    t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}

@@ -1,0 +1,54 @@
+//! The article page.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Serialize;
+
+use super::{render_page, title};
+use crate::app::App;
+use crate::domain::excerpt::excerpt;
+use crate::render::views::{ArticleView, Card, Meta};
+use crate::web::error::AppError;
+use crate::web::extract::{Segments, slug};
+
+/// Related articles under an article.
+const RELATED: u32 = 4;
+/// Words of the meta description when the article has no dek.
+const DESCRIPTION_WORDS: usize = 30;
+
+#[derive(Serialize)]
+struct ArticlePage {
+    article: ArticleView,
+    related: Vec<Card>,
+}
+
+/// `GET /{slug}/`.
+pub async fn show_article(
+    State(app): State<Arc<App>>,
+    Segments(segment): Segments<String>,
+) -> Result<Response, AppError> {
+    let slug = slug(&segment)?;
+    let now = app.now();
+    let article = app.store.published_article(&slug, now).await?.ok_or(AppError::NotFound)?;
+    let related = app.store.related_articles(&article, RELATED, now).await?;
+    let words = app.settings.site.excerpt_words;
+    let description = article
+        .dek
+        .clone()
+        .or_else(|| article.excerpt.clone())
+        .unwrap_or_else(|| excerpt(&article.body_text, DESCRIPTION_WORDS));
+    let meta = Meta {
+        title: title(&app, &article.title),
+        description,
+        canonical: format!("/{}/", article.slug),
+        ..Meta::default()
+    };
+    let page = ArticlePage {
+        article: ArticleView::new(&article, &app.tz),
+        related: related.iter().map(|a| Card::new(a, words, &app.tz)).collect(),
+    };
+    let specific = format!("article-{}.html", article.slug);
+    render_page(&app, &[&specific, "article.html"], meta, page).await
+}

@@ -1,0 +1,62 @@
+//! The front page: lead story, latest stories, one block per country.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Serialize;
+
+use super::render_page;
+use crate::app::App;
+use crate::domain::taxonomy::TagKind;
+use crate::render::views::{Card, Link, Meta};
+use crate::store::ListingFilter;
+use crate::web::error::AppError;
+
+/// Stories under the lead.
+const LATEST: u32 = 6;
+/// Stories in each country block.
+const PER_COUNTRY: u32 = 3;
+
+#[derive(Serialize)]
+struct HomeView {
+    lead: Option<Card>,
+    latest: Vec<Card>,
+    countries: Vec<CountryBlock>,
+}
+
+#[derive(Serialize)]
+struct CountryBlock {
+    link: Link,
+    cards: Vec<Card>,
+}
+
+/// `GET /`.
+pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError> {
+    let now = app.now();
+    let words = app.settings.site.excerpt_words;
+    let listing = app.store.list_published(&ListingFilter::All, now, 0, LATEST + 1).await?;
+    let mut cards = listing.items.iter().map(|a| Card::new(a, words, &app.tz));
+    let lead = cards.next();
+    let latest = cards.collect();
+    let countries = app
+        .store
+        .latest_by_tag_kind(TagKind::Country, PER_COUNTRY, now)
+        .await?
+        .into_iter()
+        .map(|block| CountryBlock {
+            link: Link::tag(&block.tag),
+            cards: block.items.iter().map(|a| Card::new(a, words, &app.tz)).collect(),
+        })
+        .collect();
+    let site = &app.settings.site.name;
+    let meta = Meta {
+        title: format!("{site} — News from Central Asia"),
+        description: format!(
+            "{site}: the latest news from Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan."
+        ),
+        canonical: "/".to_owned(),
+        ..Meta::default()
+    };
+    render_page(&app, &["home.html"], meta, HomeView { lead, latest, countries }).await
+}
