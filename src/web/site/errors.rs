@@ -20,7 +20,7 @@ const MAX_PATH: usize = 2048;
 pub async fn themed_errors(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    if !(status.is_client_error() || status.is_server_error()) || !is_themable(&response) {
         return response;
     }
     let page = response.extensions().get::<ErrorPage>().cloned().unwrap_or_else(|| ErrorPage::for_status(status));
@@ -43,6 +43,16 @@ pub async fn themed_errors(State(app): State<Arc<App>>, request: Request, next: 
             (status, page.title).into_response()
         }
     }
+}
+
+/// Our own errors and the framework's plain-text rejections get the theme; an answer
+/// that already has a body of another kind (the JSON errors of the API) keeps it.
+fn is_themable(response: &Response) -> bool {
+    response.extensions().get::<ErrorPage>().is_some()
+        || response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"))
 }
 
 /// Any address no route matched.
