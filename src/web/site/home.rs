@@ -17,6 +17,9 @@ use crate::web::error::AppError;
 const LATEST: u32 = 6;
 /// Stories in each country block.
 const PER_COUNTRY: u32 = 3;
+/// Words of the teaser under each front-page headline: the front page is a menu, kept
+/// small for phones; the full 500-word excerpts are on the archive and search pages.
+const TEASER_WORDS: usize = 40;
 
 #[derive(Serialize)]
 struct HomeView {
@@ -34,7 +37,7 @@ struct CountryBlock {
 /// `GET /`.
 pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     let now = app.now();
-    let words = app.settings.site.excerpt_words;
+    let words = TEASER_WORDS.min(app.settings.site.excerpt_words);
     let listing = app.store.list_published(&ListingFilter::All, now, 0, LATEST + 1).await?;
     let mut cards = listing.items.iter().map(|a| Card::new(a, words, &app.tz));
     let lead = cards.next();
