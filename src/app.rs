@@ -1,4 +1,5 @@
-//! The application object, built once: settings, store, renderer, page cache and clock.
+//! The application object, built once: settings, store, renderer, page cache, clock and
+//! the client that fetches exchange rates.
 //! Handlers reach it through axum state; tests build it with their own clock.
 
 use std::path::{Path, PathBuf};
@@ -10,9 +11,11 @@ use jiff::tz::TimeZone;
 
 use crate::cache::PageCache;
 use crate::config::Settings;
+use crate::rates::RatesClient;
 use crate::render::Renderer;
 use crate::render::assets::Assets;
 use crate::render::theme::Theme;
+use crate::search::{INDEX_DIR, Opened, Ranking, SearchIndex};
 use crate::store::{SqliteStore, Store};
 
 /// Name of the SQLite database inside the data directory.
@@ -55,6 +58,10 @@ pub struct App {
     pub clock: Clock,
     /// The site's time zone.
     pub tz: TimeZone,
+    /// Asks the central banks for their rates.
+    pub rates: RatesClient,
+    /// The full-text search index.
+    pub search: Arc<SearchIndex>,
 }
 
 impl App {
@@ -69,13 +76,48 @@ impl App {
         let assets = Assets::load(&theme).context("cannot read the theme's static files")?;
         let renderer = Renderer::new(theme).context("the theme has an error")?;
         let pages = Arc::new(PageCache::new(settings.cache.enabled, settings.cache.max_bytes));
-        Ok(Arc::new(Self { data_dir: data_dir.to_owned(), settings, store, renderer, assets, pages, clock, tz }))
+        let rates = RatesClient::new(&settings.rates).context("cannot set up the HTTP client for exchange rates")?;
+        let search = open_search(data_dir)?;
+        Ok(Arc::new(Self {
+            data_dir: data_dir.to_owned(),
+            settings,
+            store,
+            renderer,
+            assets,
+            pages,
+            clock,
+            tz,
+            rates,
+            search,
+        }))
     }
 
     /// The current instant.
     pub fn now(&self) -> Timestamp {
         self.clock.now()
     }
+}
+
+/// Opens the search index of a data directory. One that is missing or unusable is
+/// replaced by an empty one, which the serving process refills from the store while the
+/// site keeps serving.
+pub fn open_search(data_dir: &Path) -> anyhow::Result<Arc<SearchIndex>> {
+    let dir = data_dir.join(INDEX_DIR);
+    let (search, opened) = SearchIndex::open(&dir, Ranking::default())
+        .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
+    match opened {
+        Opened::Existing => {}
+        Opened::Created => {
+            tracing::info!(index = %dir.display(), "no search index yet: an empty one was created");
+        }
+        Opened::Replaced(problem) => tracing::warn!(
+            index = %dir.display(),
+            problem,
+            "the search index was unusable and has been replaced by an empty one; a server rebuilds it from the \
+             store in the background while the site serves, and search results are incomplete until then"
+        ),
+    }
+    Ok(Arc::new(search))
 }
 
 /// Opens the store of a data directory.

@@ -4,7 +4,9 @@
 //! start-up rather than a setting silently ignored.
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::domain::excerpt::DEFAULT_EXCERPT_WORDS;
@@ -114,11 +116,96 @@ impl Default for TickerSettings {
 }
 
 /// `[rates]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RatesSettings {
     /// One address per central bank; `""` turns a source off.
     pub sources: RateSources,
+    /// Times of day, in the site's time zone, at which `qalam serve` fetches every source.
+    pub schedule: Vec<TimeOfDay>,
+    /// Whether `qalam serve` fetches at start-up when the stored rates are older than
+    /// the latest business day.
+    pub fetch_on_start: bool,
+    /// Milliseconds one request may take, from connecting to the last byte.
+    pub timeout_ms: u64,
+    /// Further attempts after a failed one (not after a 4xx answer).
+    pub retries: u32,
+    /// Milliseconds before the first retry; each further retry waits twice as long.
+    pub retry_delay_ms: u64,
+    /// Manat per US dollar, the official fixed rate used when the Central Bank of
+    /// Turkmenistan's file cannot be had (not when `sources.cbt` is off); `""` turns
+    /// it off.
+    #[serde(deserialize_with = "decimal_or_off")]
+    pub tmt_peg: Option<Decimal>,
+    /// A Frankfurter-compatible address asked for the dollar rate of a bank that failed;
+    /// unset or `""` (the default) turns the fallback off.
+    pub fallback: Option<String>,
+    /// A new rate that differs from the last one stored by more than this percentage is
+    /// refused as implausible (a real devaluation needs this raised).
+    pub max_change_percent: u32,
+    /// Milliseconds between two requests to the same bank during a back-fill.
+    pub backfill_pause_ms: u64,
+}
+
+impl Default for RatesSettings {
+    fn default() -> Self {
+        Self {
+            sources: RateSources::default(),
+            schedule: [(9, 30), (12, 30), (16, 30), (19, 0)]
+                .map(|(hour, minute)| TimeOfDay(jiff::civil::Time::constant(hour, minute, 0, 0)))
+                .to_vec(),
+            fetch_on_start: true,
+            timeout_ms: 20_000,
+            retries: 2,
+            retry_delay_ms: 3_000,
+            tmt_peg: Some(Decimal::new(35, 1)),
+            fallback: None,
+            max_change_percent: 50,
+            backfill_pause_ms: 500,
+        }
+    }
+}
+
+/// A time of day written `HH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TimeOfDay(pub jiff::civil::Time);
+
+impl TimeOfDay {
+    /// Reads `HH:MM`.
+    pub fn parse(text: &str) -> Option<Self> {
+        jiff::civil::Time::strptime("%H:%M", text.trim()).ok().map(Self)
+    }
+}
+
+impl TryFrom<String> for TimeOfDay {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text).ok_or_else(|| format!("{text:?} is not a time of day such as \"09:30\""))
+    }
+}
+
+/// A decimal written as a string or a number; `""` means none. Environment variables
+/// arrive as numbers (`QALAM_RATES_TMT_PEG=3.5`), the file may quote them.
+fn decimal_or_off<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Integer(i64),
+        Float(f64),
+    }
+    let text = match Written::deserialize(deserializer)? {
+        Written::Text(text) if text.trim().is_empty() => return Ok(None),
+        Written::Text(text) => text,
+        Written::Integer(n) => n.to_string(),
+        Written::Float(f) => f.to_string(),
+    };
+    match Decimal::from_str(text.trim()) {
+        Ok(value) if value > Decimal::ZERO => Ok(Some(value)),
+        _ => Err(serde::de::Error::custom(format!("{text:?} is not a positive decimal"))),
+    }
 }
 
 /// `[rates.sources]`.
@@ -199,6 +286,9 @@ impl Settings {
         if self.site.excerpt_words == 0 {
             return Err(invalid("site.excerpt_words must be at least 1".to_owned()));
         }
+        if self.rates.timeout_ms == 0 || self.rates.max_change_percent == 0 {
+            return Err(invalid("rates.timeout_ms and rates.max_change_percent must be at least 1".to_owned()));
+        }
         Ok(())
     }
 }
@@ -275,6 +365,24 @@ mod tests {
         let empty = tempfile::tempdir().expect("tempdir");
         assert!(Settings::load_from(empty.path(), env(&[("QALAM_SITE_COLOUR", "red")])).is_err());
         assert!(Settings::load_from(empty.path(), env(&[("QALAM_NOPE", "1")])).is_err());
+    }
+
+    #[test]
+    fn rate_settings_read_times_and_the_peg_from_file_and_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[rates]\nschedule = [\"10:15\"]\ntmt_peg = \"3.50\"\n")
+            .expect("write settings");
+        let settings = Settings::load_from(dir.path(), env(&[("QALAM_RATES_RETRIES", "0")])).expect("settings load");
+        assert_eq!(settings.rates.schedule, [TimeOfDay(jiff::civil::Time::constant(10, 15, 0, 0))]);
+        assert_eq!(settings.rates.tmt_peg.map(|p| p.to_string()).as_deref(), Some("3.50"));
+        assert_eq!(settings.rates.retries, 0);
+        assert_eq!(settings.rates.fallback, None);
+        let peg = Settings::load_from(dir.path(), env(&[("QALAM_RATES_TMT_PEG", "3.5")])).expect("settings load");
+        assert_eq!(peg.rates.tmt_peg.map(|p| p.to_string()).as_deref(), Some("3.5"));
+        let off = Settings::load_from(dir.path(), env(&[("QALAM_RATES_TMT_PEG", "")])).expect("settings load");
+        assert_eq!(off.rates.tmt_peg, None);
+        assert!(Settings::load_from(dir.path(), env(&[("QALAM_RATES_SCHEDULE", "[\"25:00\"]")])).is_err());
+        assert!(Settings::load_from(dir.path(), env(&[("QALAM_RATES_TMT_PEG", "-1")])).is_err());
     }
 
     #[test]

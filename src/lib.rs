@@ -10,6 +10,8 @@ pub mod config;
 pub mod domain;
 pub mod jobs;
 pub mod publishing;
+pub mod rates;
 pub mod render;
+pub mod search;
 pub mod store;
 pub mod web;

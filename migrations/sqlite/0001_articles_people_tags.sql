@@ -16,21 +16,24 @@ CREATE TABLE tags (
     UNIQUE (kind, slug)
 );
 
+-- Small columns first and the large texts last: SQLite reads a row's columns in order,
+-- so a listing that stops at `lead_text` never walks the overflow pages of a long body.
 CREATE TABLE articles (
     id              INTEGER PRIMARY KEY,
     slug            TEXT NOT NULL UNIQUE,
     title           TEXT NOT NULL,
     dek             TEXT,
-    body_html       TEXT NOT NULL,
-    body_text       TEXT NOT NULL,
-    body_markdown   TEXT,
     excerpt         TEXT,
     status          TEXT NOT NULL CHECK (status IN ('draft', 'scheduled', 'published')),
     published_at    INTEGER NOT NULL,
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL,
     language        TEXT NOT NULL DEFAULT 'en',
-    featured_image  TEXT
+    featured_image  TEXT,
+    lead_text       TEXT NOT NULL,
+    body_text       TEXT NOT NULL,
+    body_html       TEXT NOT NULL,
+    body_markdown   TEXT
 );
 
 CREATE INDEX articles_by_status_and_date ON articles (status, published_at DESC, id DESC);

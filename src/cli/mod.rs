@@ -1,6 +1,9 @@
-//! The command line: `qalam serve`, `qalam import …`. One file per subcommand.
+//! The command line: `qalam serve`, `qalam import …`, `qalam rates …`. One file per
+//! subcommand.
 
 mod import;
+mod index;
+mod rates;
 mod serve;
 
 use std::path::PathBuf;
@@ -37,6 +40,51 @@ enum Command {
         #[command(subcommand)]
         format: ImportFormat,
     },
+    /// The search index.
+    Index {
+        #[command(subcommand)]
+        action: IndexAction,
+    },
+    /// Official exchange rates from the central banks.
+    Rates {
+        #[command(subcommand)]
+        action: RatesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RatesAction {
+    /// Fetch the current rates from every source once and report per source.
+    Fetch {
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// Fetch past rates, day by day, from the sources whose address names a day.
+    Backfill {
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: jiff::civil::Date,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: jiff::civil::Date,
+        /// Only this source (nbk, nbkr, nbt, cbu, cbt); repeat for several; all by default.
+        #[arg(long = "source", value_parser = rates::parse_source)]
+        sources: Vec<crate::rates::Source>,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IndexAction {
+    /// Empty the search index and fill it again from the database, with a progress bar.
+    Rebuild {
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +107,11 @@ impl Cli {
             match self.command {
                 Command::Serve { data, addr, demo } => serve::run(&data, &addr, demo).await,
                 Command::Import { format: ImportFormat::Jsonl { file, data } } => import::run_jsonl(&file, &data).await,
+                Command::Index { action: IndexAction::Rebuild { data } } => index::run_rebuild(&data).await,
+                Command::Rates { action: RatesAction::Fetch { data } } => rates::run_fetch(&data).await,
+                Command::Rates { action: RatesAction::Backfill { from, to, sources, data } } => {
+                    rates::run_backfill(&data, from, to, &sources).await
+                }
             }
         })
     }

@@ -24,6 +24,7 @@ pub async fn run(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode
     let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(address = %listener.local_addr()?, data = %data.display(), "serving");
     tokio::spawn(watch_content(Arc::clone(&app), WATCH_INTERVAL));
+    tokio::spawn(crate::jobs::rates::run_schedule(Arc::clone(&app)));
     crate::web::serve(listener, app, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -166,8 +166,9 @@ pub struct ArticleSummary {
     pub dek: Option<String>,
     /// Hand-written excerpt, if any.
     pub excerpt: Option<String>,
-    /// The body's plain text, from which the automatic excerpt is cut.
-    pub body_text: String,
+    /// The start of the body's plain text: more words than the excerpt asked of the
+    /// store, when the body has them, so the excerpt can tell it was cut.
+    pub lead_text: String,
     /// Publication time.
     pub published_at: Timestamp,
     /// Language of the text.

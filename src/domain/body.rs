@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Options, Parser, html};
 
 use super::excerpt::plain_text;
+use super::shortcodes::expand_captions;
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
@@ -43,7 +44,7 @@ impl Body {
             BodySource::Html(html) => (html, None),
             BodySource::Markdown(md) => (markdown_to_html(&md), Some(md)),
         };
-        let html = sanitize_html(&unsafe_html);
+        let html = sanitize_html(&expand_captions(&unsafe_html));
         let text = plain_text(&html);
         Self { html, text, markdown }
     }

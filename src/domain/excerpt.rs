@@ -110,6 +110,18 @@ pub fn excerpt(text: &str, words: usize) -> String {
     out
 }
 
+/// The first `words` words of `text`, separated by single spaces, with no mark of a cut.
+pub fn first_words(text: &str, words: usize) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace().take(words) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// Number of words in `text`, as the excerpt counts them.
 pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()

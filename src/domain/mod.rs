@@ -7,5 +7,6 @@ pub mod excerpt;
 pub mod money;
 pub mod paging;
 pub mod people;
+pub mod shortcodes;
 pub mod slug;
 pub mod taxonomy;

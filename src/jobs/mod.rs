@@ -1,3 +1,5 @@
 //! Work that runs inside `qalam serve` on a timer.
 
 pub mod content_watch;
+pub mod index_catchup;
+pub mod rates;

@@ -63,7 +63,7 @@ pub struct ImportReport {
 
 /// Parses one line into an article ready to store.
 pub fn parse_line(text: &str) -> Result<ArticleDraft, String> {
-    let line: Line = serde_json::from_str(text).map_err(|e| format!("not a valid JSON object: {e}"))?;
+    let line: Line = serde_json::from_str(text).map_err(json_error)?;
     let title = non_empty(line.title).ok_or("missing field \"title\"")?;
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(format!("\"title\" is longer than {MAX_TITLE_CHARS} characters"));
@@ -120,6 +120,13 @@ pub fn parse_line(text: &str) -> Result<ArticleDraft, String> {
         authors,
         tags,
     })
+}
+
+/// serde_json's message names "line 1" of the one line it was given; say the column.
+fn json_error(e: serde_json::Error) -> String {
+    let message = e.to_string();
+    let reason = message.rsplit_once(" at line ").map_or(message.as_str(), |(reason, _)| reason);
+    format!("not a valid JSON object: {reason} (column {})", e.column())
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod jsonl;
+pub mod search_index;
 
 use jiff::Timestamp;
 

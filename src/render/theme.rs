@@ -12,6 +12,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("article.html", include_str!("../../themes/default/templates/article.html")),
     ("listing.html", include_str!("../../themes/default/templates/listing.html")),
     ("error.html", include_str!("../../themes/default/templates/error.html")),
+    ("search.html", include_str!("../../themes/default/templates/search.html")),
+    ("rates.html", include_str!("../../themes/default/templates/rates.html")),
 ];
 
 /// Static files of the built-in theme, with their content types.

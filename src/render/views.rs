@@ -122,7 +122,7 @@ impl Card {
             dek: article.dek.clone(),
             excerpt: match &article.excerpt {
                 Some(own) => own.clone(),
-                None => excerpt(&article.body_text, words),
+                None => excerpt(&article.lead_text, words),
             },
             date: short_date(&when),
             datetime: when.timestamp().to_string(),

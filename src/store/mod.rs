@@ -67,6 +67,20 @@ pub struct Listing {
     pub total: u64,
 }
 
+/// Which version of an article the store holds, for the search index to compare with
+/// the version it indexed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleStamp {
+    /// Store identity.
+    pub id: i64,
+    /// Last change.
+    pub updated_at: Timestamp,
+    /// Publication time.
+    pub published_at: Timestamp,
+    /// Whether its status is published (it may still be scheduled for later).
+    pub listed: bool,
+}
+
 /// What saving an article did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveOutcome {
@@ -92,22 +106,44 @@ pub trait Store: Send + Sync + 'static {
     /// A published article by slug.
     async fn published_article(&self, slug: &Slug, now: Timestamp) -> StoreResult<Option<Article>>;
 
-    /// A page of published articles, newest first.
+    /// A page of published articles, newest first, with enough text in each for an
+    /// excerpt of `words` words, and the size of the whole listing.
     async fn list_published(
         &self,
         filter: &ListingFilter,
         now: Timestamp,
         offset: u64,
         limit: u32,
+        words: usize,
     ) -> StoreResult<Listing>;
+
+    /// The latest `limit` published articles, without counting the listing.
+    async fn latest_published(
+        &self,
+        filter: &ListingFilter,
+        now: Timestamp,
+        limit: u32,
+        words: usize,
+    ) -> StoreResult<Vec<ArticleSummary>>;
 
     /// For every tag of `kind`, its latest `per_tag` published articles; tags with none
     /// are left out.
-    async fn latest_by_tag_kind(&self, kind: TagKind, per_tag: u32, now: Timestamp) -> StoreResult<Vec<TagBlock>>;
+    async fn latest_by_tag_kind(
+        &self,
+        kind: TagKind,
+        per_tag: u32,
+        now: Timestamp,
+        words: usize,
+    ) -> StoreResult<Vec<TagBlock>>;
 
     /// Published articles sharing the most tags with `article`, newest first.
-    async fn related_articles(&self, article: &Article, limit: u32, now: Timestamp)
-    -> StoreResult<Vec<ArticleSummary>>;
+    async fn related_articles(
+        &self,
+        article: &Article,
+        limit: u32,
+        now: Timestamp,
+        words: usize,
+    ) -> StoreResult<Vec<ArticleSummary>>;
 
     /// A tag by kind and slug.
     async fn tag(&self, kind: TagKind, slug: &Slug) -> StoreResult<Option<Tag>>;
@@ -124,6 +160,17 @@ pub trait Store: Send + Sync + 'static {
     /// Number of stored articles, whatever their status.
     async fn article_count(&self) -> StoreResult<u64>;
 
+    /// The version of every stored article, whatever its status.
+    async fn article_stamps(&self) -> StoreResult<Vec<ArticleStamp>>;
+
+    /// Whole articles by store identity, whatever their status, in no particular order;
+    /// unknown identities are left out.
+    async fn articles_by_id(&self, ids: &[i64]) -> StoreResult<Vec<Article>>;
+
+    /// Summaries of the articles of `ids` that are public at `now`, in the order of `ids`,
+    /// with enough text for excerpts of `words` words.
+    async fn published_summaries(&self, ids: &[i64], now: Timestamp, words: usize) -> StoreResult<Vec<ArticleSummary>>;
+
     /// A counter that changes whenever content changes, in any process.
     async fn content_version(&self) -> StoreResult<i64>;
 
@@ -135,4 +182,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// The day of the newest stored rate, if any.
     async fn latest_rate_date(&self) -> StoreResult<Option<Date>>;
+
+    /// A currency's rates against `quote` from `from` to `to` inclusive, oldest first,
+    /// one per day: of two sources for the same day, the one fetched last.
+    async fn rate_history(&self, currency: &str, quote: &str, from: Date, to: Date) -> StoreResult<Vec<OfficialRate>>;
+
+    /// The newest stored rate of every pair `source` publishes.
+    async fn latest_rates_from(&self, source: &str) -> StoreResult<Vec<OfficialRate>>;
 }

@@ -5,6 +5,7 @@
 //! read-only connections and run in place: with WAL they never wait for a writer and a
 //! cached statement answers in microseconds, cheaper than a hop to another thread.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -17,14 +18,26 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use rust_decimal::Decimal;
 
 use super::migrations::{apply_sqlite, db};
-use super::{Listing, ListingFilter, OfficialRate, RateHistory, SaveOutcome, Store, StoreError, StoreResult, TagBlock};
+use super::{
+    ArticleStamp, Listing, ListingFilter, OfficialRate, RateHistory, SaveOutcome, Store, StoreError, StoreResult,
+    TagBlock,
+};
 use crate::domain::article::{Article, ArticleDraft, ArticleSummary, Language, Status};
+use crate::domain::excerpt::first_words;
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 
 /// Read connections kept open for reuse.
 const MAX_IDLE_READERS: usize = 8;
+
+/// Prepared statements each connection keeps: more than the store has queries, so that
+/// none is ever parsed twice.
+const STATEMENT_CACHE: usize = 128;
+
+/// Words kept in `articles.lead_text`: an excerpt of fewer words is cut from it without
+/// reading the whole body. One more than the longest such excerpt, so a cut shows.
+const LEAD_WORDS: usize = 121;
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -50,10 +63,18 @@ impl SqliteStore {
                 let conn = Connection::open(&self.path).map_err(db)?;
                 configure(&conn)?;
                 conn.pragma_update(None, "query_only", true).map_err(db)?;
+                conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024).map_err(db)?;
                 conn
             }
         };
-        let result = f(&conn);
+        // One read transaction for all the queries of a call: one consistent snapshot,
+        // and the WAL read lock is taken once instead of once per statement.
+        let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut stmt| stmt.execute([])).map_err(db);
+        let result = run("BEGIN").and_then(|_| {
+            let result = f(&conn);
+            run("COMMIT")?;
+            result
+        });
         let mut idle = lock(&self.readers);
         if idle.len() < MAX_IDLE_READERS {
             idle.push(conn);
@@ -79,6 +100,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = NORMAL;
@@ -88,8 +110,13 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     .map_err(db)
 }
 
-/// Columns of `articles` that a listing card needs, in `summary_from_row` order.
-const SUMMARY_COLUMNS: &str =
+/// Columns of `articles` that a listing card needs, in `summary_from_row` order, with
+/// the short lead of the text.
+const SUMMARY_WITH_LEAD: &str =
+    "a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at, a.language, a.featured_image";
+
+/// The same columns with the whole text, for excerpts longer than the lead.
+const SUMMARY_WITH_TEXT: &str =
     "a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at, a.language, a.featured_image";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
@@ -99,7 +126,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
         title: row.get(2)?,
         dek: row.get(3)?,
         excerpt: row.get(4)?,
-        body_text: row.get(5)?,
+        lead_text: row.get(5)?,
         published_at: row.get::<_, Unix>(6)?.0,
         language: row.get(7)?,
         featured_image: row.get(8)?,
@@ -198,13 +225,15 @@ fn decorate(conn: &Connection, items: &mut [ArticleSummary]) -> StoreResult<()> 
     Ok(())
 }
 
-/// Loads the summaries of `ids`, keeping their order.
-fn summaries_by_id(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<ArticleSummary>> {
+/// Loads the summaries of `ids`, keeping their order, with enough text for excerpts of
+/// `words` words.
+fn summaries_by_id(conn: &Connection, ids: &[i64], words: usize) -> StoreResult<Vec<ArticleSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let json = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM json_each(?1) j JOIN articles a ON a.id = j.value ORDER BY j.key");
+    let columns = if words < LEAD_WORDS { SUMMARY_WITH_LEAD } else { SUMMARY_WITH_TEXT };
+    let sql = format!("SELECT {columns} FROM json_each(?1) j JOIN articles a ON a.id = j.value ORDER BY j.key");
     let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
     let mut items =
         stmt.query_map([json], summary_from_row).map_err(db)?.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?;
@@ -212,54 +241,100 @@ fn summaries_by_id(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<ArticleSum
     Ok(items)
 }
 
-fn listing_ids(
-    conn: &Connection,
-    filter: &ListingFilter,
-    now: i64,
-    offset: u64,
-    limit: u32,
-) -> StoreResult<(Vec<i64>, u64)> {
-    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-    let (ids_sql, count_sql, key, until) = match filter {
-        ListingFilter::All => (
-            "SELECT id FROM articles WHERE status = 'published' AND published_at <= ?2 AND ?1 = ?1
-             ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
-            "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?2 AND ?1 = ?1",
-            0,
-            now,
-        ),
-        ListingFilter::Tag(tag_id) => (
-            "SELECT article_id FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2
-             ORDER BY published_at DESC, article_id DESC LIMIT ?3 OFFSET ?4",
-            "SELECT COUNT(*) FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2",
-            *tag_id,
-            now,
-        ),
-        ListingFilter::Author(author_id) => (
-            "SELECT article_id FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at <= ?2
-             ORDER BY published_at DESC, article_id DESC LIMIT ?3 OFFSET ?4",
-            "SELECT COUNT(*) FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at <= ?2",
-            *author_id,
-            now,
-        ),
-        ListingFilter::Period { from, until } => (
-            "SELECT id FROM articles WHERE status = 'published' AND published_at >= ?1 AND published_at < ?2
-             ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
-            "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ?1 AND published_at < ?2",
-            from.as_second(),
-            until.as_second().min(now + 1),
-        ),
-    };
-    let ids = conn
-        .prepare_cached(ids_sql)
-        .map_err(db)?
-        .query_map(params![key, until, limit, offset], |r| r.get::<_, i64>(0))
-        .map_err(db)?
-        .collect::<rusqlite::Result<Vec<_>>>()
+/// The queries behind a listing: its ids a page at a time, and its size.
+struct ListingQuery {
+    ids: &'static str,
+    count: &'static str,
+    key: i64,
+    until: i64,
+}
+
+impl ListingQuery {
+    fn new(filter: &ListingFilter, now: i64) -> Self {
+        let (ids, count, key, until) = match filter {
+            ListingFilter::All => (
+                "SELECT id FROM articles WHERE status = 'published' AND published_at <= ?2 AND ?1 = ?1
+                 ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
+                "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?2 AND ?1 = ?1",
+                0,
+                now,
+            ),
+            ListingFilter::Tag(tag_id) => (
+                "SELECT article_id FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2
+                 ORDER BY published_at DESC, article_id DESC LIMIT ?3 OFFSET ?4",
+                "SELECT COUNT(*) FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2",
+                *tag_id,
+                now,
+            ),
+            ListingFilter::Author(author_id) => (
+                "SELECT article_id FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at <= ?2
+                 ORDER BY published_at DESC, article_id DESC LIMIT ?3 OFFSET ?4",
+                "SELECT COUNT(*) FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at <= ?2",
+                *author_id,
+                now,
+            ),
+            ListingFilter::Period { from, until } => (
+                "SELECT id FROM articles WHERE status = 'published' AND published_at >= ?1 AND published_at < ?2
+                 ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
+                "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ?1 AND published_at < ?2",
+                from.as_second(),
+                until.as_second().min(now + 1),
+            ),
+        };
+        Self { ids, count, key, until }
+    }
+
+    fn ids(&self, conn: &Connection, offset: u64, limit: u32) -> StoreResult<Vec<i64>> {
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        conn.prepare_cached(self.ids)
+            .map_err(db)?
+            .query_map(params![self.key, self.until, limit, offset], |r| r.get::<_, i64>(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)
+    }
+
+    fn total(&self, conn: &Connection) -> StoreResult<u64> {
+        let total: i64 = conn
+            .prepare_cached(self.count)
+            .map_err(db)?
+            .query_row(params![self.key, self.until], |r| r.get(0))
+            .map_err(db)?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+}
+
+/// Candidates per tag when looking for related articles.
+const RELATED_PER_TAG: u32 = 24;
+
+/// Articles sharing the most tags with `article`, among the latest few of each of its
+/// tags up to a month after it: a handful of index range scans, whatever the archive size.
+fn related_ids(conn: &Connection, article: &Article, limit: u32, now: i64) -> StoreResult<Vec<i64>> {
+    let horizon = now.min(article.published_at.as_second() + 30 * 86_400);
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT article_id, published_at FROM article_tags
+             WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2 AND article_id != ?3
+             ORDER BY published_at DESC, article_id DESC LIMIT ?4",
+        )
         .map_err(db)?;
-    let total: i64 =
-        conn.prepare_cached(count_sql).map_err(db)?.query_row(params![key, until], |r| r.get(0)).map_err(db)?;
-    Ok((ids, u64::try_from(total).unwrap_or(0)))
+    let mut shared: Vec<(i64, u32, i64)> = Vec::new();
+    for tag in &article.tags {
+        let rows = stmt
+            .query_map(params![tag.id, horizon, article.id, RELATED_PER_TAG], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })
+            .map_err(db)?;
+        for row in rows {
+            let (id, published_at) = row.map_err(db)?;
+            match shared.iter_mut().find(|(other, _, _)| *other == id) {
+                Some(entry) => entry.1 += 1,
+                None => shared.push((id, 1, published_at)),
+            }
+        }
+    }
+    shared.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
+    Ok(shared.into_iter().take(limit as usize).map(|(id, _, _)| id).collect())
 }
 
 #[async_trait]
@@ -324,25 +399,53 @@ impl Store for SqliteStore {
         now: Timestamp,
         offset: u64,
         limit: u32,
+        words: usize,
     ) -> StoreResult<Listing> {
         self.read(|conn| {
-            let (ids, total) = listing_ids(conn, filter, now.as_second(), offset, limit)?;
-            let items = summaries_by_id(conn, &ids)?;
-            Ok(Listing { items, total })
+            let query = ListingQuery::new(filter, now.as_second());
+            let ids = query.ids(conn, offset, limit)?;
+            let items = summaries_by_id(conn, &ids, words)?;
+            Ok(Listing { items, total: query.total(conn)? })
         })
     }
 
-    async fn latest_by_tag_kind(&self, kind: TagKind, per_tag: u32, now: Timestamp) -> StoreResult<Vec<TagBlock>> {
+    async fn latest_published(
+        &self,
+        filter: &ListingFilter,
+        now: Timestamp,
+        limit: u32,
+        words: usize,
+    ) -> StoreResult<Vec<ArticleSummary>> {
         self.read(|conn| {
-            let tags = tags_of_kind(conn, kind)?;
-            let mut blocks = Vec::with_capacity(tags.len());
-            for tag in tags {
-                let (ids, _) = listing_ids(conn, &ListingFilter::Tag(tag.id), now.as_second(), 0, per_tag)?;
+            let ids = ListingQuery::new(filter, now.as_second()).ids(conn, 0, limit)?;
+            summaries_by_id(conn, &ids, words)
+        })
+    }
+
+    async fn latest_by_tag_kind(
+        &self,
+        kind: TagKind,
+        per_tag: u32,
+        now: Timestamp,
+        words: usize,
+    ) -> StoreResult<Vec<TagBlock>> {
+        self.read(|conn| {
+            let mut listed = Vec::new();
+            for tag in tags_of_kind(conn, kind)? {
+                let ids = ListingQuery::new(&ListingFilter::Tag(tag.id), now.as_second()).ids(conn, 0, per_tag)?;
                 if !ids.is_empty() {
-                    blocks.push(TagBlock { tag, items: summaries_by_id(conn, &ids)? });
+                    listed.push((tag, ids));
                 }
             }
-            Ok(blocks)
+            let all: Vec<i64> = listed.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
+            let summaries = summaries_by_id(conn, &all, words)?;
+            Ok(listed
+                .into_iter()
+                .map(|(tag, ids)| TagBlock {
+                    tag,
+                    items: ids.iter().filter_map(|id| summaries.iter().find(|s| s.id == *id).cloned()).collect(),
+                })
+                .collect())
         })
     }
 
@@ -351,31 +454,11 @@ impl Store for SqliteStore {
         article: &Article,
         limit: u32,
         now: Timestamp,
+        words: usize,
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.read(|conn| {
-            // Among the latest articles of each of this article's tags, those sharing the
-            // most tags with it; bounded per tag so a large archive stays cheap.
-            let ids = conn
-                .prepare_cached(
-                    "WITH candidates AS (
-                         SELECT other.article_id, other.published_at
-                         FROM article_tags mine
-                         JOIN article_tags other ON other.tag_id = mine.tag_id
-                         WHERE mine.article_id = ?1 AND other.article_id != ?1
-                           AND other.listed = 1 AND other.published_at <= ?2
-                           AND other.published_at > ?3 - 31536000
-                     )
-                     SELECT article_id FROM candidates GROUP BY article_id
-                     ORDER BY COUNT(*) DESC, MAX(published_at) DESC LIMIT ?4",
-                )
-                .map_err(db)?
-                .query_map(params![article.id, now.as_second(), article.published_at.as_second(), limit], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .map_err(db)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(db)?;
-            summaries_by_id(conn, &ids)
+            let ids = related_ids(conn, article, limit, now.as_second())?;
+            summaries_by_id(conn, &ids, words)
         })
     }
 
@@ -448,6 +531,120 @@ impl Store for SqliteStore {
                 }
             }
             Ok(out)
+        })
+    }
+
+    async fn article_stamps(&self) -> StoreResult<Vec<ArticleStamp>> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT id, updated_at, published_at, status = 'published' FROM articles")
+                .map_err(db)?
+                .query_map([], |row| {
+                    Ok(ArticleStamp {
+                        id: row.get(0)?,
+                        updated_at: row.get::<_, Unix>(1)?.0,
+                        published_at: row.get::<_, Unix>(2)?.0,
+                        listed: row.get(3)?,
+                    })
+                })
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)
+        })
+    }
+
+    async fn articles_by_id(&self, ids: &[i64]) -> StoreResult<Vec<Article>> {
+        let json = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.read(|conn| {
+            let mut articles = conn
+                .prepare_cached(
+                    "SELECT a.id, a.slug, a.title, a.dek, a.body_html, a.excerpt, a.status, a.published_at,
+                            a.updated_at, a.language, a.featured_image, a.body_text
+                     FROM json_each(?1) j JOIN articles a ON a.id = j.value",
+                )
+                .map_err(db)?
+                .query_map([&json], |row| {
+                    Ok(Article {
+                        id: row.get(0)?,
+                        slug: row.get(1)?,
+                        title: row.get(2)?,
+                        dek: row.get(3)?,
+                        body_html: row.get(4)?,
+                        excerpt: row.get(5)?,
+                        status: row.get(6)?,
+                        published_at: row.get::<_, Unix>(7)?.0,
+                        updated_at: row.get::<_, Unix>(8)?.0,
+                        language: row.get(9)?,
+                        featured_image: row.get(10)?,
+                        body_text: row.get(11)?,
+                        authors: Vec::new(),
+                        tags: Vec::new(),
+                    })
+                })
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)?;
+            let mut position: HashMap<i64, usize> = HashMap::with_capacity(articles.len());
+            for (i, article) in articles.iter().enumerate() {
+                position.insert(article.id, i);
+            }
+            let authors = conn
+                .prepare_cached(
+                    "SELECT l.article_id, p.id, p.slug, p.name, p.bio
+                     FROM article_authors l JOIN authors p ON p.id = l.author_id
+                     WHERE l.article_id IN (SELECT value FROM json_each(?1))
+                     ORDER BY l.article_id, l.position",
+                )
+                .map_err(db)?
+                .query_map([&json], |row| Ok((row.get::<_, i64>(0)?, author_from_row(row, 1)?)))
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)?;
+            for (article_id, author) in authors {
+                if let Some(&i) = position.get(&article_id) {
+                    articles[i].authors.push(author);
+                }
+            }
+            let tags = conn
+                .prepare_cached(
+                    "SELECT l.article_id, t.id, t.kind, t.slug, t.name
+                     FROM article_tags l JOIN tags t ON t.id = l.tag_id
+                     WHERE l.article_id IN (SELECT value FROM json_each(?1))
+                     ORDER BY l.article_id, l.position",
+                )
+                .map_err(db)?
+                .query_map([&json], |row| Ok((row.get::<_, i64>(0)?, tag_from_row(row, 1)?)))
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)?;
+            for (article_id, tag) in tags {
+                if let Some(&i) = position.get(&article_id) {
+                    articles[i].tags.push(tag);
+                }
+            }
+            Ok(articles)
+        })
+    }
+
+    async fn published_summaries(&self, ids: &[i64], now: Timestamp, words: usize) -> StoreResult<Vec<ArticleSummary>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let json = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let columns = if words < LEAD_WORDS { SUMMARY_WITH_LEAD } else { SUMMARY_WITH_TEXT };
+        let sql = format!(
+            "SELECT {columns} FROM json_each(?1) j JOIN articles a ON a.id = j.value
+             WHERE a.status = 'published' AND a.published_at <= ?2 ORDER BY j.key"
+        );
+        self.read(|conn| {
+            let mut items = conn
+                .prepare_cached(&sql)
+                .map_err(db)?
+                .query_map(params![json, now.as_second()], summary_from_row)
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)?;
+            decorate(conn, &mut items)?;
+            Ok(items)
         })
     }
 
@@ -525,6 +722,91 @@ impl Store for SqliteStore {
                 .transpose()
         })
     }
+
+    async fn rate_history(&self, currency: &str, quote: &str, from: Date, to: Date) -> StoreResult<Vec<OfficialRate>> {
+        self.read(|conn| {
+            let rows = conn
+                .prepare_cached(
+                    "SELECT currency, quote, rate_date, source, rate, scale, fetched_at FROM rates
+                     WHERE currency = ?1 AND quote = ?2 AND rate_date BETWEEN ?3 AND ?4
+                     ORDER BY rate_date, fetched_at DESC",
+                )
+                .map_err(db)?
+                .query_map(params![currency, quote, from.to_string(), to.to_string()], stored_rate)
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)?;
+            let mut out: Vec<OfficialRate> = Vec::with_capacity(rows.len());
+            for row in rows {
+                let rate = row.into_rate()?;
+                if out.last().is_none_or(|last| last.date != rate.date) {
+                    out.push(rate);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    async fn latest_rates_from(&self, source: &str) -> StoreResult<Vec<OfficialRate>> {
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT currency, quote, rate_date, source, rate, scale, fetched_at FROM (
+                     SELECT *, ROW_NUMBER() OVER (PARTITION BY currency, quote ORDER BY rate_date DESC) AS n
+                     FROM rates WHERE source = ?1
+                 ) WHERE n = 1 ORDER BY currency, quote",
+            )
+            .map_err(db)?
+            .query_map([source], stored_rate)
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?
+            .into_iter()
+            .map(StoredRate::into_rate)
+            .collect()
+        })
+    }
+}
+
+/// A `rates` row as read, before its text columns are checked.
+struct StoredRate {
+    currency: String,
+    quote: String,
+    date: String,
+    source: String,
+    rate: String,
+    scale: u32,
+    fetched_at: Timestamp,
+}
+
+/// Reads `currency, quote, rate_date, source, rate, scale, fetched_at`.
+fn stored_rate(row: &Row<'_>) -> rusqlite::Result<StoredRate> {
+    Ok(StoredRate {
+        currency: row.get(0)?,
+        quote: row.get(1)?,
+        date: row.get(2)?,
+        source: row.get(3)?,
+        rate: row.get(4)?,
+        scale: row.get(5)?,
+        fetched_at: row.get::<_, Unix>(6)?.0,
+    })
+}
+
+impl StoredRate {
+    fn into_rate(self) -> StoreResult<OfficialRate> {
+        let date =
+            Date::from_str(&self.date).map_err(|e| StoreError::Invalid(format!("rate date {:?}: {e}", self.date)))?;
+        let rate =
+            Decimal::from_str(&self.rate).map_err(|e| StoreError::Invalid(format!("rate {:?}: {e}", self.rate)))?;
+        Ok(OfficialRate {
+            currency: self.currency,
+            quote: self.quote,
+            date,
+            source: self.source,
+            rate,
+            scale: self.scale,
+            fetched_at: self.fetched_at,
+        })
+    }
 }
 
 fn tags_of_kind(conn: &Connection, kind: TagKind) -> StoreResult<Vec<Tag>> {
@@ -544,6 +826,7 @@ fn save_article(tx: &Connection, draft: &ArticleDraft, now: i64) -> StoreResult<
         .optional()
         .map_err(db)?;
     let published_at = draft.published_at.as_second();
+    let lead_text = first_words(&draft.body.text, LEAD_WORDS);
     let values = params![
         draft.slug.as_str(),
         draft.title,
@@ -557,14 +840,15 @@ fn save_article(tx: &Connection, draft: &ArticleDraft, now: i64) -> StoreResult<
         now,
         draft.language.as_str(),
         draft.featured_image,
+        lead_text,
     ];
     let (article_id, outcome) = match existing {
         Some(id) => {
             tx.prepare_cached(
                 "UPDATE articles SET slug = ?1, title = ?2, dek = ?3, body_html = ?4, body_text = ?5,
                      body_markdown = ?6, excerpt = ?7, status = ?8, published_at = ?9, updated_at = ?10,
-                     language = ?11, featured_image = ?12
-                 WHERE id = ?13",
+                     language = ?11, featured_image = ?12, lead_text = ?13
+                 WHERE id = ?14",
             )
             .map_err(db)?
             .execute(rusqlite::params_from_iter(values.iter().chain([&(&id as &dyn rusqlite::ToSql)])))
@@ -575,8 +859,8 @@ fn save_article(tx: &Connection, draft: &ArticleDraft, now: i64) -> StoreResult<
             let id = tx
                 .prepare_cached(
                     "INSERT INTO articles (slug, title, dek, body_html, body_text, body_markdown, excerpt,
-                         status, published_at, updated_at, language, featured_image, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?10) RETURNING id",
+                         status, published_at, updated_at, language, featured_image, lead_text, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?10) RETURNING id",
                 )
                 .map_err(db)?
                 .query_row(values, |r| r.get(0))

@@ -90,8 +90,7 @@ impl Conditions {
             accepted.split(',').any(|item| {
                 let mut parts = item.split(';').map(str::trim);
                 let coding = parts.next().unwrap_or("");
-                let refused = parts.any(|p| p.replace(' ', "").trim_end_matches('0').trim_end_matches('.') == "q=0");
-                coding.eq_ignore_ascii_case(name) && !refused
+                coding.eq_ignore_ascii_case(name) && !parts.any(is_zero_quality)
             })
         };
         if accepts("br") {
@@ -102,6 +101,12 @@ impl Conditions {
             Encoding::Identity
         }
     }
+}
+
+/// Whether a parameter is `q=0` (also `q=0.0`, `q=0.000`): "not acceptable" (RFC 9110 §12.4.2).
+fn is_zero_quality(parameter: &str) -> bool {
+    let Some((name, value)) = parameter.split_once('=') else { return false };
+    name.trim().eq_ignore_ascii_case("q") && value.trim().parse::<f32>().is_ok_and(|q| q == 0.0)
 }
 
 #[derive(Clone, Copy)]

@@ -1,5 +1,6 @@
 //! HTTP: routes, extraction, delivery and the handlers of each audience.
 
+pub mod api;
 pub mod delivery;
 pub mod error;
 pub mod extract;
@@ -12,11 +13,13 @@ use tokio::net::TcpListener;
 
 use crate::app::App;
 
-/// Serves `app` on `listener` until `shutdown` completes.
+/// Serves `app` on `listener` until `shutdown` completes, keeping the search index in
+/// step with the store meanwhile (see [`crate::jobs::index_catchup`]).
 pub async fn serve(
     listener: TcpListener,
     app: Arc<App>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let _index_keeper = crate::jobs::index_catchup::keep_index_current(Arc::clone(&app));
     axum::serve(listener, routes::router(app)).with_graceful_shutdown(shutdown).await
 }

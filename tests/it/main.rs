@@ -1,1 +1,17 @@
+//! Qalam's integration tests: the real server on a free port over a temporary data
+//! directory, spoken to over HTTP, and the `qalam` executable run as a process.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap in a test is a failed test")]
+
+mod article;
+mod bad_input;
+mod chrome;
+mod delivery;
+mod fixture_server;
+mod helpers;
+mod import_cli;
+mod listing;
+mod other_writers;
+mod rates;
+mod search;
+mod valid_html;

@@ -164,7 +164,8 @@ async fn show_listing(app: &App, spec: ListingSpec, page: Option<&str>) -> Resul
     };
     let per_page = app.settings.site.per_page;
     let offset = u64::from(page.get() - 1) * u64::from(per_page);
-    let listing = app.store.list_published(&spec.filter, app.now(), offset, per_page).await?;
+    let words = app.settings.site.excerpt_words;
+    let listing = app.store.list_published(&spec.filter, app.now(), offset, per_page, words).await?;
     let paging = Paging::new(page, per_page, listing.total);
     if !paging.exists() {
         return Err(AppError::NotFound);
@@ -179,7 +180,6 @@ async fn show_listing(app: &App, spec: ListingSpec, page: Option<&str>) -> Resul
         prev: pager.prev.clone(),
         next: pager.next.clone(),
     };
-    let words = app.settings.site.excerpt_words;
     let view = ListingView {
         heading: spec.heading,
         description: spec.description,

@@ -32,8 +32,8 @@ pub async fn show_article(
     let slug = slug(&segment)?;
     let now = app.now();
     let article = app.store.published_article(&slug, now).await?.ok_or(AppError::NotFound)?;
-    let related = app.store.related_articles(&article, RELATED, now).await?;
     let words = app.settings.site.excerpt_words;
+    let related = app.store.related_articles(&article, RELATED, now, words).await?;
     let description = article
         .dek
         .clone()

@@ -49,10 +49,7 @@ pub async fn themed_errors(State(app): State<Arc<App>>, request: Request, next: 
 /// that already has a body of another kind (the JSON errors of the API) keeps it.
 fn is_themable(response: &Response) -> bool {
     response.extensions().get::<ErrorPage>().is_some()
-        || response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"))
+        || response.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"))
 }
 
 /// Any address no route matched.

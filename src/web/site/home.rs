@@ -38,13 +38,13 @@ struct CountryBlock {
 pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     let now = app.now();
     let words = TEASER_WORDS.min(app.settings.site.excerpt_words);
-    let listing = app.store.list_published(&ListingFilter::All, now, 0, LATEST + 1).await?;
-    let mut cards = listing.items.iter().map(|a| Card::new(a, words, &app.tz));
+    let latest = app.store.latest_published(&ListingFilter::All, now, LATEST + 1, words).await?;
+    let mut cards = latest.iter().map(|a| Card::new(a, words, &app.tz));
     let lead = cards.next();
     let latest = cards.collect();
     let countries = app
         .store
-        .latest_by_tag_kind(TagKind::Country, PER_COUNTRY, now)
+        .latest_by_tag_kind(TagKind::Country, PER_COUNTRY, now, words)
         .await?
         .into_iter()
         .map(|block| CountryBlock {

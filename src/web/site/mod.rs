@@ -6,6 +6,8 @@ pub mod assets;
 pub mod chrome;
 pub mod errors;
 pub mod home;
+pub mod rates;
+pub mod search;
 
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;

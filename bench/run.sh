@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# Qalam throughput benchmark: the same three pages served by Qalam (page cache on),
+# Qalam (page cache off) and nginx serving Qalam's own output as static files.
+# See bench/README.md. Everything it writes goes to bench/out/ (gitignored).
+#
+#   bench/run.sh                       # 10,000 articles, 3 runs of 10 s per cell
+#   COUNT=2000 RUNS=1 DURATION=5s bench/run.sh
+set -euo pipefail
+export LC_ALL=C # decimal points in printf/awk, whatever the caller's locale
+
+COUNT="${COUNT:-10000}"
+RUNS="${RUNS:-3}"
+DURATION="${DURATION:-10s}"
+THREADS=2
+CONNECTIONS=64
+
+[[ $COUNT =~ ^[0-9]+$ ]] || { echo "COUNT must be a number, not '$COUNT'" >&2; exit 2; }
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a positive number, not '$RUNS'" >&2; exit 2; }
+[[ $DURATION =~ ^[0-9]+$ ]] && DURATION="${DURATION}s"
+[[ $DURATION =~ ^[1-9][0-9]*[sm]$ ]] || { echo "DURATION must look like 10s or 1m, not '$DURATION'" >&2; exit 2; }
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+OUT="$BENCH/out"
+DATA="$OUT/data"
+STATIC="$OUT/static"
+NGINX_DIR="$OUT/nginx"
+WRK_DIR="$OUT/wrk"
+RESULTS="$OUT/results.tsv"
+
+# The benchmark decides the cache setting itself.
+unset QALAM_CACHE_ENABLED
+
+QALAM_PID=""
+NGINX_PID=""
+PAGE_BYTES=()
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Stops one process we started: SIGTERM, then SIGKILL if it is still there after 10 s.
+stop_pid() {
+    local pid=$1 i
+    [[ -n $pid ]] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    stop_pid "$QALAM_PID"
+    stop_pid "$NGINX_PID"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+as_root() {
+    if ((EUID == 0)); then "$@"; else sudo "$@"; fi
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Fetches URL into FILE (or /dev/null) and prints "STATUS BYTES". Never via a proxy.
+fetch() {
+    curl -sS --noproxy '*' --max-time 30 -o "${2:-/dev/null}" -w '%{http_code} %{size_download}\n' "$1"
+}
+
+# Waits until URL answers, failing early if process PID has exited.
+wait_ready() {
+    local url=$1 pid=$2 name=$3 log_file=$4 i
+    for ((i = 0; i < 600; i++)); do
+        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up; see $log_file"
+        if curl -s --noproxy '*' --max-time 2 -o /dev/null "$url"; then return 0; fi
+        sleep 0.1
+    done
+    die "$name did not answer $url within 60 s; see $log_file"
+}
+
+# Resident memory of PID in MiB.
+rss_mib() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# Starts `qalam serve` with the page cache on (true) or off (false).
+start_qalam() {
+    local cache=$1
+    QALAM_CACHE_ENABLED="$cache" "$BIN" serve --data "$DATA" --addr "127.0.0.1:$QALAM_PORT" \
+        >>"$OUT/qalam.log" 2>&1 &
+    QALAM_PID=$!
+    wait_ready "http://127.0.0.1:$QALAM_PORT/" "$QALAM_PID" "qalam serve" "$OUT/qalam.log"
+}
+
+stop_qalam() {
+    stop_pid "$QALAM_PID"
+    QALAM_PID=""
+}
+
+# Checks that SERVER at BASE answers every page with 200 and the byte count of the saved copy.
+check_pages() {
+    local server=$1 base=$2 i status bytes expected
+    for i in "${!PAGE_NAMES[@]}"; do
+        read -r status bytes < <(fetch "$base${PAGE_PATHS[$i]}")
+        expected=$(wc -c <"$STATIC/${PAGE_FILES[$i]}")
+        [[ $status == 200 ]] || die "$server answered $status for ${PAGE_PATHS[$i]}"
+        [[ $bytes == "$expected" ]] ||
+            die "$server sent $bytes bytes for ${PAGE_PATHS[$i]}, Qalam's saved copy has $expected"
+    done
+}
+
+# Turns one wrk --latency report into "req/s <TAB> p50 ms <TAB> p99 ms <TAB> errors".
+parse_wrk() {
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return v / 1000
+            if (v ~ /ms$/) return v + 0
+            if (v ~ /s$/) return v * 1000
+            if (v ~ /m$/) return v * 60000
+            return -1
+        }
+        /^Requests\/sec:/ { rps = $2 }
+        /^ +50%/ { p50 = ms($2) }
+        /^ +99%/ { p99 = ms($2) }
+        /Non-2xx or 3xx responses:/ { errors += $NF }
+        /Socket errors:/ { for (i = 3; i <= NF; i += 2) errors += $i }
+        END {
+            if (rps == "" || p50 == "" || p99 == "") exit 1
+            printf "%s\t%.3f\t%.3f\t%d\n", rps, p50, p99, errors
+        }' "$1"
+}
+
+# Runs wrk RUNS times against one page and appends one row per run to $RESULTS.
+measure() {
+    local server=$1 base=$2 i run report row
+    for i in "${!PAGE_NAMES[@]}"; do
+        for ((run = 1; run <= RUNS; run++)); do
+            report="$WRK_DIR/${PAGE_NAMES[$i]}.$server.$run.txt"
+            log "wrk $server ${PAGE_PATHS[$i]} (run $run/$RUNS, $DURATION)"
+            wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$base${PAGE_PATHS[$i]}" >"$report"
+            row=$(parse_wrk "$report") || die "cannot read wrk's report $report"
+            printf '%s\t%s\t%s\t%s\n' "${PAGE_NAMES[$i]}" "$server" "$run" "$row" >>"$RESULTS"
+        done
+    done
+}
+
+# Median of column COL (4 req/s, 5 p50, 6 p99) over the runs of PAGE on SERVER.
+median() {
+    awk -F'\t' -v p="$1" -v s="$2" -v c="$3" '$1 == p && $2 == s { print $c }' "$RESULTS" |
+        sort -g |
+        awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# --- 1. Build and tools -------------------------------------------------------------
+
+log "cargo build --release"
+(cd "$ROOT" && cargo build --release)
+target_dir="${CARGO_TARGET_DIR:-target}"
+[[ $target_dir == /* ]] || target_dir="$ROOT/$target_dir"
+BIN="$target_dir/release/qalam"
+[[ -x $BIN ]] || die "no binary at $BIN after the build"
+
+# nginx lives in /usr/sbin, which is not always on a normal user's PATH.
+find_nginx() { command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true; }
+NGINX="$(find_nginx)"
+if [[ -z $NGINX ]] || ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
+    log "installing nginx and wrk with apt-get"
+    packages=(nginx wrk)
+    command -v curl >/dev/null || packages+=(curl)
+    as_root apt-get update
+    as_root apt-get install -y "${packages[@]}"
+    NGINX="$(find_nginx)"
+    [[ -n $NGINX ]] || die "nginx is still missing after apt-get install"
+fi
+command -v python3 >/dev/null || die "python3 is needed for the corpus generator"
+
+# --- 2. Corpus and import -----------------------------------------------------------
+
+rm -rf "$DATA" "$STATIC" "$NGINX_DIR" "$WRK_DIR" "$RESULTS" "$OUT/qalam.log"
+mkdir -p "$OUT" "$DATA" "$STATIC" "$NGINX_DIR/tmp" "$WRK_DIR"
+
+log "generating $COUNT articles into $OUT/corpus.jsonl"
+python3 "$BENCH/corpus.py" --count "$COUNT" --out "$OUT/corpus.jsonl"
+
+# Keep `qalam serve` off the network and its store still while it is measured: a blank
+# address turns a central bank's rate source off. Builds that have the rates job's
+# start-up fetch, schedule and Turkmen peg also get those turned off; the peg alone would
+# otherwise write a rate (and so invalidate cached pages) at start-up. Serde keeps field
+# names in the binary, and unknown keys are refused, hence the probe.
+{
+    echo '[rates]'
+    if grep -qa fetch_on_start "$BIN"; then
+        printf '%s\n' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""'
+    fi
+    echo '[rates.sources]'
+    for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
+} >"$DATA/qalam.toml"
+
+log "qalam import jsonl"
+started=$(date +%s%N)
+"$BIN" import jsonl "$OUT/corpus.jsonl" --data "$DATA"
+finished=$(date +%s%N)
+IMPORT_SECONDS=$(awk -v a="$started" -v b="$finished" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+log "import took $IMPORT_SECONDS s"
+
+# --- 3. The pages, saved as static files --------------------------------------------
+
+# The article page is the corpus's first article.
+ARTICLE_SLUG=$(head -n 1 "$OUT/corpus.jsonl" | python3 -c 'import json, sys; print(json.load(sys.stdin)["slug"])')
+PAGE_NAMES=(home article tag-page-2)
+PAGE_PATHS=(/ "/$ARTICLE_SLUG/" /tag/water/page/2/)
+PAGE_FILES=(index.html "$ARTICLE_SLUG/index.html" tag/water/page/2/index.html)
+
+QALAM_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+while [[ $NGINX_PORT == "$QALAM_PORT" ]]; do NGINX_PORT=$(free_port); done
+QALAM="http://127.0.0.1:$QALAM_PORT"
+NGINX_URL="http://127.0.0.1:$NGINX_PORT"
+
+log "starting qalam serve on $QALAM (page cache on)"
+start_qalam true
+RSS_IDLE=$(rss_mib "$QALAM_PID")
+
+for i in "${!PAGE_NAMES[@]}"; do
+    mkdir -p "$(dirname "$STATIC/${PAGE_FILES[$i]}")"
+    read -r status bytes < <(fetch "$QALAM${PAGE_PATHS[$i]}" "$STATIC/${PAGE_FILES[$i]}")
+    [[ $status == 200 ]] || die "qalam answered $status for ${PAGE_PATHS[$i]}"
+    PAGE_BYTES[i]=$bytes
+done
+# nginx's workers may run as another user (nobody, when started as root).
+chmod -R a+rX "$STATIC"
+
+# --- 4. nginx -----------------------------------------------------------------------
+
+# A private instance: its own config, pid file, logs and temp dirs, all under bench/out,
+# so the system's nginx (if any) is neither read nor touched.
+cat >"$NGINX_DIR/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    access_log off;
+    sendfile on;
+    default_type text/html;
+    charset utf-8;
+    # hyper (under Qalam) does not cap requests per keep-alive connection; nginx
+    # closes one after 1,000 by default. Lift the cap so both are measured alike.
+    keepalive_requests 1000000;
+    client_body_temp_path $NGINX_DIR/tmp/body;
+    proxy_temp_path $NGINX_DIR/tmp/proxy;
+    fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
+    uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
+    scgi_temp_path $NGINX_DIR/tmp/scgi;
+
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $STATIC;
+        index index.html;
+    }
+}
+EOF
+
+# -e sends start-up errors to our log rather than /var/log/nginx (nginx >= 1.19.5).
+nginx_args=(-p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log")
+"$NGINX" -t -q "${nginx_args[@]}" || die "nginx rejected $NGINX_DIR/nginx.conf"
+log "starting nginx on $NGINX_URL"
+"$NGINX" "${nginx_args[@]}" &
+NGINX_PID=$!
+wait_ready "$NGINX_URL/" "$NGINX_PID" nginx "$NGINX_DIR/error.log"
+
+check_pages qalam "$QALAM"
+check_pages nginx "$NGINX_URL"
+
+# --- 5. Measurements ----------------------------------------------------------------
+
+measure qalam "$QALAM"
+RSS_CACHED=$(rss_mib "$QALAM_PID")
+stop_qalam
+
+log "restarting qalam serve with QALAM_CACHE_ENABLED=false"
+start_qalam false
+check_pages qalam-nocache "$QALAM"
+measure qalam-nocache "$QALAM"
+RSS_NOCACHE=$(rss_mib "$QALAM_PID")
+stop_qalam
+
+measure nginx "$NGINX_URL"
+
+# --- 6. Report ----------------------------------------------------------------------
+
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+wrk_version=$(wrk -v 2>&1 | awk 'NR == 1 { print $1, $2 }' || true)
+nginx_version=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
+
+echo
+echo "machine:  $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(uname -sr)"
+echo "tools:    $wrk_version, $nginx_version; wrk -t$THREADS -c$CONNECTIONS -d$DURATION, median of $RUNS run(s)"
+echo "corpus:   $COUNT articles; import took $IMPORT_SECONDS s"
+echo "pages:    home ${PAGE_BYTES[0]} B, article ${PAGE_BYTES[1]} B (/$ARTICLE_SLUG/), tag-page-2 ${PAGE_BYTES[2]} B"
+echo "qalam RSS: $RSS_IDLE MiB after start-up, $RSS_CACHED MiB after the cached runs, $RSS_NOCACHE MiB after the uncached runs"
+echo
+printf '%-11s %-14s %10s %9s %9s %12s\n' page server "req/s" "p50 ms" "p99 ms" "qalam/nginx"
+for page in "${PAGE_NAMES[@]}"; do
+    nginx_rps=$(median "$page" nginx 4)
+    for server in qalam qalam-nocache nginx; do
+        rps=$(median "$page" "$server" 4)
+        if [[ $server == nginx ]]; then
+            ratio="-"
+        else
+            ratio=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')
+        fi
+        printf '%-11s %-14s %10.0f %9.2f %9.2f %12s\n' "$page" "$server" "$rps" \
+            "$(median "$page" "$server" 5)" "$(median "$page" "$server" 6)" "$ratio"
+    done
+done
+
+errors=$(awk -F'\t' '{ n += $7 } END { print n + 0 }' "$RESULTS")
+if ((errors > 0)); then
+    echo
+    echo "warning: wrk counted $errors non-2xx responses or socket errors; see $WRK_DIR/"
+fi
+echo
+echo "raw wrk reports: $WRK_DIR/   per-run rows: $RESULTS"

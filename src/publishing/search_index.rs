@@ -1,0 +1,132 @@
+//! Keeping the search index in step with the store, which stays the source of truth.
+//!
+//! The index is not told about each save; it compares itself with the store. Every
+//! article whose status is published is indexed at the version the store holds (its
+//! `updated_at` and `published_at`); anything else is removed. This one mechanism
+//! covers a publish, an update, an unpublish or a delete made by this process, by a
+//! command-line import in another process, or while no server was running, and it
+//! refills an index that was missing or damaged. An article scheduled for later is
+//! indexed already; searches leave it out until its time.
+//!
+//! Versions are compared to the second, so an article saved twice within one second
+//! would look unchanged the second time: an article indexed during the very second of
+//! its last change is therefore indexed again at the next comparison.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+
+use crate::domain::article::Status;
+use crate::search::{Indexer, Stamp};
+use crate::store::Store;
+
+/// Articles read from the store at a time.
+const BATCH: usize = 500;
+
+/// Articles indexed between two commits during a long catch-up, so that a rebuilding
+/// index already answers with what it has.
+const COMMIT_EVERY: usize = 2000;
+
+/// What one comparison changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Articles (re)indexed.
+    pub indexed: usize,
+    /// Articles removed from the index.
+    pub removed: usize,
+}
+
+impl SyncReport {
+    /// Whether the index changed.
+    pub fn changed(&self) -> bool {
+        self.indexed + self.removed > 0
+    }
+}
+
+/// The memory of one process's index writer between comparisons.
+#[derive(Debug, Default)]
+pub struct IndexSync {
+    /// When (by the application's clock) each article was last indexed here.
+    indexed_at: HashMap<i64, Timestamp>,
+}
+
+impl IndexSync {
+    /// Brings the index up to date with the store and commits. Indexing is CPU work that
+    /// blocks: run this on a thread of its own, not on the async runtime's workers.
+    pub async fn reconcile(
+        &mut self,
+        store: &dyn Store,
+        indexer: &mut Indexer,
+        now: Timestamp,
+    ) -> anyhow::Result<SyncReport> {
+        let stamps = store.article_stamps().await?;
+        let indexed = indexer.stamps()?;
+        let mut listed = HashSet::with_capacity(stamps.len());
+        let mut stale = Vec::new();
+        for stamp in stamps.iter().filter(|s| s.listed) {
+            listed.insert(stamp.id);
+            let version =
+                Stamp { updated_at: stamp.updated_at.as_second(), published_at: stamp.published_at.as_second() };
+            let current = indexed.get(&stamp.id) == Some(&version);
+            let same_second = self.indexed_at.get(&stamp.id).is_some_and(|at| at.as_second() <= version.updated_at);
+            if !current || same_second {
+                stale.push(stamp.id);
+            }
+        }
+        let mut report = SyncReport::default();
+        for id in indexed.keys().filter(|id| !listed.contains(id)) {
+            indexer.remove(*id);
+            self.indexed_at.remove(id);
+            report.removed += 1;
+        }
+        let mut uncommitted = report.removed;
+        for ids in stale.chunks(BATCH) {
+            for article in store.articles_by_id(ids).await? {
+                if article.status == Status::Published {
+                    indexer.upsert(&article)?;
+                    self.indexed_at.insert(article.id, now);
+                    report.indexed += 1;
+                } else {
+                    indexer.remove(article.id);
+                    self.indexed_at.remove(&article.id);
+                }
+                uncommitted += 1;
+            }
+            if uncommitted >= COMMIT_EVERY {
+                indexer.commit()?;
+                uncommitted = 0;
+            }
+        }
+        if uncommitted > 0 {
+            indexer.commit()?;
+        }
+        Ok(report)
+    }
+}
+
+/// Empties the index and indexes every published article again, calling `progress` with
+/// the articles done and the total; returns how many were indexed. Blocks like
+/// [`IndexSync::reconcile`].
+pub async fn rebuild_index(
+    store: &dyn Store,
+    indexer: &mut Indexer,
+    progress: &dyn Fn(u64, u64),
+) -> anyhow::Result<u64> {
+    let ids: Vec<i64> = store.article_stamps().await?.into_iter().filter(|s| s.listed).map(|s| s.id).collect();
+    let total = ids.len() as u64;
+    indexer.clear()?;
+    progress(0, total);
+    let mut done = 0;
+    for batch in ids.chunks(BATCH) {
+        for article in store.articles_by_id(batch).await? {
+            if article.status == Status::Published {
+                indexer.upsert(&article)?;
+            }
+        }
+        done += batch.len() as u64;
+        progress(done, total);
+    }
+    indexer.commit()?;
+    indexer.merge_segments()?;
+    Ok(indexer.len())
+}

@@ -1,0 +1,532 @@
+//! How text becomes search terms, the same way at index time and at query time.
+//!
+//! Every word is indexed in two forms:
+//!
+//! - the **exact** form: lowercased, Latin diacritics removed (`é` → `e`), `ё` read as
+//!   `е`, then stemmed in the article's language (English, Russian…). A query word
+//!   matches it when the reader typed the word as the article spells it.
+//! - the **Latin key**: the word transliterated to Latin (Russian, Kazakh, Kyrgyz, Uzbek
+//!   and Tajik letters, through [`transliterate`]) and then stripped of the differences
+//!   between the usual romanisations of Central Asian names, so that `Токаев`, `Tokaev`
+//!   and `Tokayev` all become `tokaev`, and `Мирзиёев`, `Mirziyoev` and `Mirziyoyev`
+//!   become `mirzioev`. The rules are about spelling, not about particular names:
+//!   `dzh`/`zh`/`dj` → `j`, `kh` → `k`, `gh` → `g`, `q` → `k`; a `y` between two vowels
+//!   (`Tokayev`, `Mirziyoyev`) or starting `ye` (`Yerlan`) is dropped and any other `y`
+//!   is read as `i`; doubled letters are single (`Kassym`, `Alma-Ata`); and the endings
+//!   that mean "land of" (`-stan`, `-istan`, `-ston`, `-ia`) are cut when a stem of four
+//!   letters is left, so that `Kyrgyzstan`, `Кыргызстан` and `Kirghizia` meet at `kirgiz`.
+//!
+//! Hyphenated words are also indexed joined in their key form (`Alma-Ata` → `almata`),
+//! which typo tolerance then brings within one letter of `Almaty` (`almati`).
+
+use std::collections::VecDeque;
+
+use tantivy::tokenizer::{
+    Language as StemLanguage, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+};
+
+use crate::domain::article::Language;
+use crate::domain::slug::transliterate;
+
+/// Name under which the unstemmed exact analyzer is registered with the index.
+pub const EXACT_TOKENIZER: &str = "qalam_exact";
+
+/// Name under which the Latin-key analyzer is registered with the index.
+pub const KEY_TOKENIZER: &str = "qalam_key";
+
+/// Words longer than this many bytes are not indexed: they are never typed into a search
+/// box and only bloat the term dictionary.
+const MAX_WORD_BYTES: usize = 120;
+
+/// Hyphenated words of more parts than this are not joined.
+const MAX_COMPOUND_PARTS: usize = 4;
+
+/// Registers the analyzers the index's text fields name.
+pub fn register(manager: &TokenizerManager) {
+    manager.register(EXACT_TOKENIZER, exact_analyzer(None));
+    manager.register(KEY_TOKENIZER, key_analyzer());
+}
+
+/// The exact analyzer: words, folded case and diacritics, stemmed by `stem` if given.
+pub fn exact_analyzer(stem: Option<StemLanguage>) -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(Words { compounds: false }).filter(Fold::EXACT);
+    match stem {
+        Some(language) => builder.filter(Stemmer::new(language)).build(),
+        None => builder.build(),
+    }
+}
+
+/// The Latin-key analyzer: words and hyphenated compounds, folded to their Latin key.
+pub fn key_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(Words { compounds: true }).filter(Fold::KEY).build()
+}
+
+/// The stemmer for an article's language, if one exists; other languages (Kazakh,
+/// Uzbek…) are indexed unstemmed.
+pub fn stemmer_for(language: &Language) -> Option<StemLanguage> {
+    Some(match language.as_str() {
+        "en" => StemLanguage::English,
+        "ru" => StemLanguage::Russian,
+        "ar" => StemLanguage::Arabic,
+        "da" => StemLanguage::Danish,
+        "de" => StemLanguage::German,
+        "el" => StemLanguage::Greek,
+        "es" => StemLanguage::Spanish,
+        "fi" => StemLanguage::Finnish,
+        "fr" => StemLanguage::French,
+        "hu" => StemLanguage::Hungarian,
+        "it" => StemLanguage::Italian,
+        "nb" | "no" => StemLanguage::Norwegian,
+        "nl" => StemLanguage::Dutch,
+        "pt" => StemLanguage::Portuguese,
+        "ro" => StemLanguage::Romanian,
+        "sv" => StemLanguage::Swedish,
+        "ta" => StemLanguage::Tamil,
+        "tr" => StemLanguage::Turkish,
+        _ => return None,
+    })
+}
+
+/// Every token `analyzer` makes of `text`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    analyzer.token_stream(text).process(&mut |token| out.push(token.clone()));
+    out
+}
+
+/// The exact form of one word, before stemming: lowercase, Latin diacritics removed,
+/// `ё` read as `е`, apostrophes and combining marks dropped. Cyrillic stays Cyrillic.
+pub fn exact_fold(word: &str, out: &mut String) {
+    for c in without_possessive(word).chars().flat_map(char::to_lowercase) {
+        if is_ignorable(c) {
+            continue;
+        }
+        if c == 'ё' {
+            out.push('е');
+        } else if c.is_ascii() || is_cyrillic(c) {
+            out.push(c);
+        } else {
+            match transliterate(c) {
+                "-" => out.push(c),
+                latin => out.push_str(latin),
+            }
+        }
+    }
+}
+
+/// The Latin key of one word (see the module documentation); empty for a word with no
+/// letters or digits.
+pub fn latin_key(word: &str, out: &mut String) {
+    let mut latin = String::with_capacity(word.len() + 4);
+    for c in without_possessive(word).chars().flat_map(char::to_lowercase) {
+        if is_ignorable(c) {
+            continue;
+        }
+        match transliterate(c) {
+            // Scripts the transliteration does not know (Greek, Chinese…) keep their letters.
+            "-" => latin.push(c),
+            spelled => latin.push_str(spelled),
+        }
+    }
+    let merged = merge_digraphs(&latin);
+    let mut plain = read_y(&merged);
+    plain.dedup();
+    let plain: String = plain.into_iter().collect();
+    out.push_str(strip_place_ending(&plain));
+}
+
+/// An English possessive (`Almaty's`) is not part of the name.
+fn without_possessive(word: &str) -> &str {
+    let mut chars = word.char_indices().rev();
+    match (chars.next(), chars.next()) {
+        (Some((_, 's' | 'S')), Some((at, c))) if is_apostrophe(c) && at > 0 => &word[..at],
+        _ => word,
+    }
+}
+
+/// `dzh`, `zh`, `dj` → `j`; `kh` → `k`; `gh` → `g`; `q` → `k`.
+fn merge_digraphs(latin: &str) -> Vec<char> {
+    let chars: Vec<char> = latin.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let rest = &chars[i..];
+        let (replacement, used) = if rest.starts_with(&['d', 'z', 'h']) {
+            ('j', 3)
+        } else if rest.starts_with(&['z', 'h']) || rest.starts_with(&['d', 'j']) {
+            ('j', 2)
+        } else if rest.starts_with(&['k', 'h']) {
+            ('k', 2)
+        } else if rest.starts_with(&['g', 'h']) {
+            ('g', 2)
+        } else if rest[0] == 'q' {
+            ('k', 1)
+        } else {
+            (rest[0], 1)
+        };
+        out.push(replacement);
+        i += used;
+    }
+    out
+}
+
+/// Drops a `y` between two vowels or before `e` at the start; reads any other as `i`.
+fn read_y(chars: &[char]) -> Vec<char> {
+    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let mut out = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c != 'y' {
+            out.push(c);
+            continue;
+        }
+        let previous = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let next = chars.get(i + 1).copied();
+        let between_vowels = previous.is_some_and(is_vowel) && next.is_some_and(is_vowel);
+        let starts_ye = i == 0 && next == Some('e');
+        if !(between_vowels || starts_ye) {
+            out.push('i');
+        }
+    }
+    out
+}
+
+/// Cuts `-istan`/`-iston`, else `-stan`/`-ston`, else `-ia` when at least four letters
+/// remain.
+fn strip_place_ending(word: &str) -> &str {
+    const ENDINGS: [&[&str]; 3] = [&["istan", "iston"], &["stan", "ston"], &["ia"]];
+    for group in ENDINGS {
+        for ending in group {
+            if let Some(stem) = word.strip_suffix(ending)
+                && stem.chars().count() >= 4
+            {
+                return stem;
+            }
+        }
+    }
+    word
+}
+
+/// Typos tolerated in a word of `letters` letters: one from five letters, two from nine.
+pub fn typo_allowance(letters: usize) -> u8 {
+    match letters {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// The edit distance between two words, a swap of neighbouring letters counting one as
+/// in the index's typo tolerance; `None` when it is more than `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut before_previous = vec![0usize; width];
+    let mut previous: Vec<usize> = (0..width).collect();
+    let mut current = vec![0usize; width];
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let substitution = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let mut best = substitution.min(previous[j] + 1).min(current[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before_previous[j - 2] + 1);
+            }
+            current[j] = best;
+            row_min = row_min.min(best);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut before_previous, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let distance = previous[b.len()];
+    (distance <= max).then_some(distance)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{052f}').contains(&c)
+}
+
+/// Apostrophes inside words (`O'zbekiston`, `it's`) and combining marks (stress accents)
+/// are not part of the spelling.
+fn is_ignorable(c: char) -> bool {
+    is_apostrophe(c) || ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{02bb}' | '\u{02bc}' | '`')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+/// Splits text into words: runs of letters and digits, with apostrophes between letters
+/// kept inside the word. With `compounds`, a hyphenated word (`Alma-Ata`) is also given
+/// joined, at the position of its first part.
+#[derive(Debug, Clone, Copy)]
+pub struct Words {
+    compounds: bool,
+}
+
+impl Tokenizer for Words {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        WordStream { pending: split_words(text, self.compounds), current: Token::default() }
+    }
+}
+
+/// The words of one text.
+pub struct WordStream {
+    pending: VecDeque<Token>,
+    current: Token,
+}
+
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        match self.pending.pop_front() {
+            Some(token) => {
+                self.current = token;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+/// A word's byte range and whether a single hyphen joins it to the word before.
+struct Span {
+    from: usize,
+    to: usize,
+    joined: bool,
+}
+
+fn split_words(text: &str, compounds: bool) -> VecDeque<Token> {
+    let mut spans: Vec<Span> = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut joined = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_is_word = chars.peek().is_some_and(|&(_, n)| is_word_char(n));
+        if is_word_char(c) {
+            start.get_or_insert(i);
+        } else if start.is_some() && is_apostrophe(c) && next_is_word {
+            // An apostrophe inside a word belongs to it.
+        } else if let Some(from) = start.take() {
+            spans.push(Span { from, to: i, joined });
+            joined = is_hyphen(c) && next_is_word;
+        } else {
+            joined = false;
+        }
+    }
+    if let Some(from) = start {
+        spans.push(Span { from, to: text.len(), joined });
+    }
+
+    let mut out = VecDeque::with_capacity(spans.len() + spans.len() / 8);
+    let mut position = 0;
+    let mut i = 0;
+    while i < spans.len() {
+        let chain = 1 + spans[i + 1..].iter().take_while(|s| s.joined).count();
+        if compounds && (2..=MAX_COMPOUND_PARTS).contains(&chain) {
+            let parts = &spans[i..i + chain];
+            let joined_text: String = parts.iter().map(|s| &text[s.from..s.to]).collect();
+            if joined_text.len() <= MAX_WORD_BYTES {
+                out.push_back(Token {
+                    offset_from: parts[0].from,
+                    offset_to: parts[chain - 1].to,
+                    position,
+                    text: joined_text,
+                    position_length: 1,
+                });
+            }
+        }
+        for span in &spans[i..i + chain] {
+            if span.to - span.from <= MAX_WORD_BYTES {
+                out.push_back(Token {
+                    offset_from: span.from,
+                    offset_to: span.to,
+                    position,
+                    text: text[span.from..span.to].to_owned(),
+                    position_length: 1,
+                });
+                position += 1;
+            }
+        }
+        i += chain;
+    }
+    out
+}
+
+/// A token filter that rewrites each word with a folding function and drops the words
+/// that fold to nothing.
+#[derive(Clone, Copy)]
+pub struct Fold(fn(&str, &mut String));
+
+impl Fold {
+    /// Case and diacritics folded, script kept: [`exact_fold`].
+    pub const EXACT: Fold = Fold(exact_fold);
+    /// The Latin key: [`latin_key`].
+    pub const KEY: Fold = Fold(latin_key);
+}
+
+impl TokenFilter for Fold {
+    type Tokenizer<T: Tokenizer> = FoldTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> FoldTokenizer<T> {
+        FoldTokenizer { inner, fold: self.0 }
+    }
+}
+
+/// A tokenizer followed by a [`Fold`].
+#[derive(Clone)]
+pub struct FoldTokenizer<T> {
+    inner: T,
+    fold: fn(&str, &mut String),
+}
+
+impl<T: Tokenizer> Tokenizer for FoldTokenizer<T> {
+    type TokenStream<'a> = FoldStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FoldStream { inner: self.inner.token_stream(text), fold: self.fold, buffer: String::new() }
+    }
+}
+
+/// The folded tokens of one text.
+pub struct FoldStream<S> {
+    inner: S,
+    fold: fn(&str, &mut String),
+    buffer: String,
+}
+
+impl<S: TokenStream> TokenStream for FoldStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.inner.advance() {
+            self.buffer.clear();
+            (self.fold)(&self.inner.token().text, &mut self.buffer);
+            if !self.buffer.is_empty() {
+                std::mem::swap(&mut self.inner.token_mut().text, &mut self.buffer);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.inner.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.inner.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(word: &str) -> String {
+        let mut out = String::new();
+        latin_key(word, &mut out);
+        out
+    }
+
+    fn texts(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
+        tokens(analyzer, text).into_iter().map(|t| (t.text, t.position)).collect()
+    }
+
+    #[test]
+    fn names_in_either_script_and_any_romanisation_share_a_key() {
+        for group in [
+            &["Токаев", "Tokaev", "Tokayev", "TOKAYEV"][..],
+            &["Мирзиёев", "Mirziyoev", "Mirziyoyev"],
+            &["Кыргызстан", "Kyrgyzstan", "Kirghizia"],
+            &["Қазақстан", "Казахстан", "Kazakhstan"],
+            &["Касым", "Kassym", "Qasym"],
+            &["Жомарт", "Jomart", "Zhomart"],
+            &["Алматы", "Almaty"],
+            &["Ўзбекистон", "Oʻzbekiston", "O'zbekiston"],
+            &["Uzbekistan", "Узбекистан"],
+        ] {
+            let keys: Vec<String> = group.iter().map(|w| key(w)).collect();
+            assert!(keys.windows(2).all(|w| w[0] == w[1]), "{group:?} → {keys:?}");
+        }
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one_and_gives_up_past_the_limit() {
+        assert_eq!(edit_distance("tokaev", "tokaev", 2), Some(0));
+        assert_eq!(edit_distance("almata", "almati", 1), Some(1));
+        assert_eq!(edit_distance("tokaev", "toakev", 1), Some(1));
+        assert_eq!(edit_distance("kirgiz", "kazak", 2), None);
+        assert_eq!(edit_distance("", "ab", 2), Some(2));
+        assert_eq!((typo_allowance(4), typo_allowance(5), typo_allowance(9)), (0, 1, 2));
+    }
+
+    #[test]
+    fn keys_keep_short_words_and_other_scripts() {
+        assert_eq!(key("Boston"), "boston");
+        assert_eq!(key("media"), "media");
+        assert_eq!(key("2025"), "2025");
+        assert_eq!(key("Αθήνα"), "αθήνα");
+        assert_eq!(key("'"), "");
+        assert_eq!(key("Almaty's"), key("Almaty"));
+    }
+
+    #[test]
+    fn hyphenated_words_are_also_joined_in_the_key() {
+        let mut analyzer = key_analyzer();
+        assert_eq!(
+            texts(&mut analyzer, "Alma-Ata, then Almaty"),
+            [("almata".into(), 0), ("alma".into(), 0), ("ata".into(), 1), ("then".into(), 2), ("almati".into(), 3)]
+        );
+    }
+
+    #[test]
+    fn exact_forms_fold_case_and_diacritics_but_keep_the_script() {
+        let mut analyzer = exact_analyzer(None);
+        assert_eq!(
+            texts(&mut analyzer, "Ёлка Café O'zbek"),
+            [("елка".into(), 0), ("cafe".into(), 1), ("ozbek".into(), 2)]
+        );
+    }
+
+    #[test]
+    fn english_and_russian_articles_are_stemmed_in_their_language() {
+        let mut english = exact_analyzer(stemmer_for(&Language::english()));
+        assert_eq!(texts(&mut english, "Elections"), [("elect".into(), 0)]);
+        let russian = Language::parse("ru").expect("ru");
+        let mut russian = exact_analyzer(stemmer_for(&russian));
+        assert_eq!(texts(&mut russian, "выборах"), [("выбор".into(), 0)]);
+        assert_eq!(stemmer_for(&Language::parse("kk").expect("kk")), None);
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes_and_skip_punctuation() {
+        let mut analyzer = exact_analyzer(None);
+        assert_eq!(
+            texts(&mut analyzer, "«It's» — Oʻzbekiston's 'quote'"),
+            [("it".into(), 0), ("ozbekiston".into(), 1), ("quote".into(), 2)]
+        );
+    }
+}

@@ -1,0 +1,369 @@
+//! Turning a parsed query into a tantivy query, running it, and suggesting a spelling
+//! when nothing matched.
+//!
+//! Every required word must match in one of its forms: its exact form in any field
+//! (headline counted [`Ranking::title_boost`] times), its Latin key (counted
+//! [`Ranking::key_weight`]), or, for words of five letters or more, its Latin key within
+//! the typo allowance (a small constant [`Ranking::fuzzy_score`]). A document that
+//! matches exactly also matches the folded and fuzzy forms, so it always outscores one
+//! that matches only through them.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+
+use jiff::Timestamp;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer, Token};
+use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader};
+
+use super::analysis::{edit_distance, exact_analyzer, key_analyzer, tokens, typo_allowance};
+use super::highlight::HighlightTerms;
+use super::query::{Clause, FilterKind, ParsedQuery};
+use super::schema::{ID, PUBLISHED_AT};
+use super::{SearchError, SearchIndex};
+
+/// Typos a spelling suggestion may correct in one word.
+const SUGGESTION_DISTANCE: usize = 2;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Relevance blended with freshness.
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+}
+
+/// One search.
+#[derive(Debug, Clone)]
+pub struct SearchRequest<'a> {
+    /// What to look for.
+    pub query: &'a ParsedQuery,
+    /// Only articles published at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Only articles published before this instant.
+    pub until: Option<Timestamp>,
+    /// The current instant: later articles are not public yet.
+    pub now: Timestamp,
+    /// The order of results.
+    pub sort: SortOrder,
+    /// Results to skip.
+    pub offset: usize,
+    /// Results to return, at least one.
+    pub limit: usize,
+}
+
+/// One page of results.
+#[derive(Debug, Clone)]
+pub struct SearchHits {
+    /// Store identities of the articles on this page, in order.
+    pub ids: Vec<i64>,
+    /// Matching articles in all.
+    pub total: u64,
+    /// What to mark in the results.
+    pub highlight: HighlightTerms,
+}
+
+impl SearchIndex {
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest<'_>) -> Result<SearchHits, SearchError> {
+        let mut plan = Plan::new(self);
+        let query = plan.query(request);
+        let searcher = self.reader.searcher();
+        if request.offset > 0 {
+            // Collecting a deep page keeps every result before it in memory: count
+            // first, so that a page past the end (up to page 100,000) costs nothing.
+            let total = searcher.search(&*query, &Count)?;
+            if total <= request.offset {
+                return Ok(SearchHits { ids: Vec::new(), total: total as u64, highlight: plan.highlight });
+            }
+        }
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+        let (total, addresses): (usize, Vec<DocAddress>) = match request.sort {
+            SortOrder::Relevance => {
+                let ranking = self.ranking;
+                let now = request.now.as_second();
+                let collector = top.tweak_score(move |segment: &SegmentReader| {
+                    let published = segment.fast_fields().i64(PUBLISHED_AT).ok().map(|c| c.first_or_default_col(now));
+                    move |doc: DocId, score: Score| {
+                        let at = published.as_ref().map_or(now, |column| column.get_val(doc));
+                        score * ranking.freshness(now - at)
+                    }
+                });
+                let (total, docs) = searcher.search(&*query, &(Count, collector))?;
+                (total, docs.into_iter().map(|(_, address)| address).collect())
+            }
+            SortOrder::Date => {
+                let collector = top.order_by_fast_field::<i64>(PUBLISHED_AT, Order::Desc);
+                let (total, docs) = searcher.search(&*query, &(Count, collector))?;
+                (total, docs.into_iter().map(|(_, address)| address).collect())
+            }
+        };
+        let ids = article_ids(&searcher, &addresses)?;
+        Ok(SearchHits { ids, total: total as u64, highlight: plan.highlight })
+    }
+
+    /// Counts the articles a query finds.
+    fn count(&self, request: &SearchRequest<'_>) -> Result<usize, SearchError> {
+        let query = Plan::new(self).query(request);
+        Ok(self.reader.searcher().search(&*query, &Count)?)
+    }
+
+    /// A query like `request`'s with each misspelt word replaced by the nearest word
+    /// of the index, if that query finds something. `text` is the query as typed.
+    pub fn suggest(&self, request: &SearchRequest<'_>, text: &str) -> Result<Option<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut exact = exact_analyzer(None);
+        let mut suggestion = text.to_owned();
+        let mut changed = false;
+        for clause in &request.query.required {
+            let Clause::Word(word) = clause else { continue };
+            let forms = tokens(&mut exact, word);
+            let [token] = forms.as_slice() else { continue };
+            let Some(better) = self.nearest_word(&searcher, &token.text)? else { continue };
+            if let Some(at) = suggestion.find(word.as_str()) {
+                suggestion.replace_range(at..at + word.len(), &better);
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(None);
+        }
+        let query = ParsedQuery::parse(&suggestion);
+        let found = self.count(&SearchRequest { query: &query, ..request.clone() })?;
+        Ok((found > 0).then_some(suggestion))
+    }
+
+    /// The indexed word nearest to `word` (same first letter, at most two typos, the
+    /// most frequent among the nearest), or `None` when `word` itself is indexed or
+    /// nothing is near.
+    fn nearest_word(&self, searcher: &Searcher, word: &str) -> Result<Option<String>, SearchError> {
+        let Some(first) = word.chars().next() else { return Ok(None) };
+        let Some(after) = char::from_u32(u32::from(first) + 1) else { return Ok(None) };
+        let length = word.chars().count();
+        let mut candidates: HashMap<String, (usize, u64)> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.words)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(first.to_string().as_bytes())
+                .lt(after.to_string().as_bytes())
+                .into_stream()
+                .map_err(|e| SearchError::Engine(e.into()))?;
+            while stream.advance() {
+                let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
+                if term.chars().count().abs_diff(length) > SUGGESTION_DISTANCE {
+                    continue;
+                }
+                let Some(distance) = edit_distance(word, term, SUGGESTION_DISTANCE) else { continue };
+                if distance == 0 {
+                    return Ok(None);
+                }
+                let entry = candidates.entry(term.to_owned()).or_insert((distance, 0));
+                entry.1 += u64::from(stream.value().doc_freq);
+            }
+        }
+        Ok(candidates
+            .into_iter()
+            .min_by(|(a_term, (a_distance, a_freq)), (b_term, (b_distance, b_freq))| {
+                a_distance.cmp(b_distance).then(b_freq.cmp(a_freq)).then(a_term.cmp(b_term))
+            })
+            .map(|(term, _)| term))
+    }
+}
+
+fn article_ids(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<i64>, SearchError> {
+    let mut columns = HashMap::new();
+    let mut ids = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let column = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(searcher.segment_reader(address.segment_ord).fast_fields().i64(ID)?)
+            }
+        };
+        if let Some(id) = column.first(address.doc_id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// The analyzers and terms of one query being built.
+struct Plan<'a> {
+    index: &'a SearchIndex,
+    exact: Vec<TextAnalyzer>,
+    key: TextAnalyzer,
+    highlight: HighlightTerms,
+}
+
+impl<'a> Plan<'a> {
+    fn new(index: &'a SearchIndex) -> Self {
+        // A query word is tried unstemmed and with each stemmer an article may have been
+        // indexed with; stemming is a no-op on the other script, so the forms stay few.
+        let exact = [None, Some(StemLanguage::English), Some(StemLanguage::Russian)].into_iter().map(exact_analyzer);
+        Self { index, exact: exact.collect(), key: key_analyzer(), highlight: HighlightTerms::default() }
+    }
+
+    fn query(&mut self, request: &SearchRequest<'_>) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clause in &request.query.required {
+            if let Some(query) = self.clause(clause, true) {
+                clauses.push((Occur::Must, query));
+            }
+        }
+        if clauses.is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        for clause in &request.query.excluded {
+            if let Some(query) = self.clause(clause, false) {
+                clauses.push((Occur::MustNot, query));
+            }
+        }
+        clauses.extend(self.filters(request.query));
+        let fields = self.index.fields;
+        let from = request
+            .from
+            .map_or(Bound::Unbounded, |t| Bound::Included(Term::from_field_i64(fields.published_at, t.as_second())));
+        let public_until = request.now.as_second().saturating_add(1);
+        let until = request.until.map_or(public_until, |t| t.as_second().min(public_until));
+        let visible = RangeQuery::new(from, Bound::Excluded(Term::from_field_i64(fields.published_at, until)));
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(visible), 0.0))));
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The alternatives that let one word or phrase match. `required` clauses are marked
+    /// in results and tolerate typos; exclusions do neither.
+    fn clause(&mut self, clause: &Clause, required: bool) -> Option<Box<dyn Query>> {
+        let ranking = self.index.ranking;
+        let fields = self.index.fields;
+        let (keys, compounds) = split_compounds(tokens(&mut self.key, clause.text()));
+        if keys.is_empty() {
+            return None;
+        }
+        let mut variants: Vec<Vec<String>> = Vec::new();
+        for analyzer in &mut self.exact {
+            let forms: Vec<String> = tokens(analyzer, clause.text()).into_iter().map(|t| t.text).collect();
+            if !forms.is_empty() && !variants.contains(&forms) {
+                variants.push(forms);
+            }
+        }
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for forms in &variants {
+            should.push(matching(fields.title, forms, ranking.title_boost));
+            should.push(matching(fields.text, forms, 1.0));
+            should.push(matching(fields.meta, forms, ranking.meta_boost));
+        }
+        should.push(matching(fields.title_key, &keys, ranking.title_boost * ranking.key_weight));
+        should.push(matching(fields.text_key, &keys, ranking.key_weight));
+        let tolerant = required && matches!(clause, Clause::Word(_));
+        if required {
+            for forms in &variants {
+                self.highlight.add_exact(forms);
+            }
+            self.highlight.add_keys(&keys);
+        }
+        if tolerant {
+            // The allowance follows the shorter of the word as typed and its key, so that a
+            // key shortened by folding (`wheet` → `whet`) is not matched loosely.
+            let single =
+                (keys.len() == 1).then(|| (keys[0].clone(), letters(clause.text()).min(keys[0].chars().count())));
+            let joined = compounds.into_iter().map(|c| {
+                let length = c.chars().count();
+                (c, length)
+            });
+            for (key, length) in single.into_iter().chain(joined) {
+                if !keys.contains(&key) {
+                    should.push(matching(fields.text_key, std::slice::from_ref(&key), ranking.key_weight));
+                    self.highlight.add_keys(std::slice::from_ref(&key));
+                }
+                let distance = typo_allowance(length);
+                if distance > 0 {
+                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(fields.text_key, &key), distance, true);
+                    should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(fuzzy), ranking.fuzzy_score))));
+                    self.highlight.add_fuzzy(&key, distance);
+                }
+            }
+        }
+        Some(Box::new(BooleanQuery::new(should)))
+    }
+
+    fn filters(&mut self, query: &ParsedQuery) -> Vec<(Occur, Box<dyn Query>)> {
+        let fields = self.index.fields;
+        let mut wanted: HashMap<FilterKind, Vec<Box<dyn Query>>> = HashMap::new();
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for filter in &query.filters {
+            let value: Box<dyn Query> = match filter.kind {
+                FilterKind::Language => Box::new(TermQuery::new(
+                    Term::from_field_text(fields.language, &filter.value),
+                    IndexRecordOption::Basic,
+                )),
+                kind => {
+                    let field = match kind {
+                        FilterKind::Country => fields.country,
+                        FilterKind::Tag => fields.tags,
+                        _ => fields.authors,
+                    };
+                    let keys = tokens(&mut self.key, &filter.value);
+                    let (keys, _) = split_compounds(keys);
+                    let all: Vec<(Occur, Box<dyn Query>)> = keys
+                        .iter()
+                        .map(|k| {
+                            let term = TermQuery::new(Term::from_field_text(field, k), IndexRecordOption::Basic);
+                            (Occur::Must, Box::new(term) as Box<dyn Query>)
+                        })
+                        .collect();
+                    Box::new(BooleanQuery::new(all))
+                }
+            };
+            if filter.negated {
+                out.push((Occur::MustNot, value));
+            } else {
+                wanted.entry(filter.kind).or_default().push(value);
+            }
+        }
+        for (_, values) in wanted {
+            // Several values of one filter are alternatives: `country:kazakhstan country:kyrgyzstan`.
+            let any = BooleanQuery::new(values.into_iter().map(|q| (Occur::Should, q)).collect());
+            out.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(any), 0.0))));
+        }
+        out
+    }
+}
+
+/// A term (one word) or a phrase (several) in `field`, weighted by `boost`.
+fn matching(field: Field, words: &[String], boost: f32) -> (Occur, Box<dyn Query>) {
+    let query: Box<dyn Query> = match words {
+        [word] => Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs)),
+        _ => Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect())),
+    };
+    (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+}
+
+/// Separates the words of a key analysis from the joined forms of hyphenated words,
+/// which the analyzer gives at the same position as their first part.
+fn split_compounds(tokens: Vec<Token>) -> (Vec<String>, Vec<String>) {
+    let mut words = Vec::with_capacity(tokens.len());
+    let mut compounds = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        if tokens.peek().is_some_and(|next| next.position == token.position) {
+            compounds.push(token.text);
+        } else {
+            words.push(token.text);
+        }
+    }
+    (words, compounds)
+}
+
+/// Letters and digits in a word as typed.
+fn letters(word: &str) -> usize {
+    word.chars().filter(|c| c.is_alphanumeric()).count()
+}
