@@ -34,6 +34,7 @@ unset QALAM_CACHE_ENABLED
 QALAM_PID=""
 NGINX_PID=""
 PAGE_BYTES=()
+BACKGROUND_CPU=()
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -89,6 +90,20 @@ rss_mib() {
     awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
 }
 
+# Percentage of all CPUs' time spent busy over one second. Called while the servers are
+# idle, it shows other work on the machine, which would skew the measurements.
+cpu_busy_percent() {
+    local a b
+    a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {
+        split(a, x, " "); split(b, y, " ")
+        busy = y[1] - x[1]; idle = y[2] - x[2]
+        printf "%.0f", (busy + idle > 0) ? 100 * busy / (busy + idle) : 0
+    }'
+}
+
 # Starts `qalam serve` with the page cache on (true) or off (false).
 start_qalam() {
     local cache=$1
@@ -136,9 +151,12 @@ parse_wrk() {
         }' "$1"
 }
 
-# Runs wrk RUNS times against one page and appends one row per run to $RESULTS.
+# Runs wrk RUNS times against each page of SERVER at BASE; one row per run to $RESULTS.
 measure() {
-    local server=$1 base=$2 i run report row
+    local server=$1 base=$2 i run report row busy
+    busy=$(cpu_busy_percent)
+    BACKGROUND_CPU+=("$server $busy%")
+    ((busy < 15)) || log "warning: the CPUs are $busy% busy before any load; the numbers will be skewed"
     for i in "${!PAGE_NAMES[@]}"; do
         for ((run = 1; run <= RUNS; run++)); do
             report="$WRK_DIR/${PAGE_NAMES[$i]}.$server.$run.txt"
@@ -188,17 +206,12 @@ mkdir -p "$OUT" "$DATA" "$STATIC" "$NGINX_DIR/tmp" "$WRK_DIR"
 log "generating $COUNT articles into $OUT/corpus.jsonl"
 python3 "$BENCH/corpus.py" --count "$COUNT" --out "$OUT/corpus.jsonl"
 
-# Keep `qalam serve` off the network and its store still while it is measured: a blank
-# address turns a central bank's rate source off. Builds that have the rates job's
-# start-up fetch, schedule and Turkmen peg also get those turned off; the peg alone would
-# otherwise write a rate (and so invalidate cached pages) at start-up. Serde keeps field
-# names in the binary, and unknown keys are refused, hence the probe.
+# Keep `qalam serve` off the network and its store still while it is measured: no
+# exchange-rate fetch at start-up or on a schedule, every central bank's source off
+# (blank address), and no Turkmen peg, which would otherwise write a rate (and so
+# invalidate cached pages) at start-up.
 {
-    echo '[rates]'
-    if grep -qa fetch_on_start "$BIN"; then
-        printf '%s\n' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""'
-    fi
-    echo '[rates.sources]'
+    printf '%s\n' '[rates]' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""' '[rates.sources]'
     for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
 } >"$DATA/qalam.toml"
 
@@ -208,6 +221,15 @@ started=$(date +%s%N)
 finished=$(date +%s%N)
 IMPORT_SECONDS=$(awk -v a="$started" -v b="$finished" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 log "import took $IMPORT_SECONDS s"
+
+# The import leaves the search index to whoever comes next; without this, `qalam serve`
+# would fill it in the background during the first measurements.
+log "qalam index rebuild"
+started=$(date +%s%N)
+"$BIN" index rebuild --data "$DATA"
+finished=$(date +%s%N)
+INDEX_SECONDS=$(awk -v a="$started" -v b="$finished" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+log "index rebuild took $INDEX_SECONDS s"
 
 # --- 3. The pages, saved as static files --------------------------------------------
 
@@ -307,9 +329,11 @@ nginx_version=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
 echo
 echo "machine:  $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(uname -sr)"
 echo "tools:    $wrk_version, $nginx_version; wrk -t$THREADS -c$CONNECTIONS -d$DURATION, median of $RUNS run(s)"
-echo "corpus:   $COUNT articles; import took $IMPORT_SECONDS s"
+echo "corpus:   $COUNT articles; import took $IMPORT_SECONDS s, search index rebuild $INDEX_SECONDS s"
 echo "pages:    home ${PAGE_BYTES[0]} B, article ${PAGE_BYTES[1]} B (/$ARTICLE_SLUG/), tag-page-2 ${PAGE_BYTES[2]} B"
-echo "qalam RSS: $RSS_IDLE MiB after start-up, $RSS_CACHED MiB after the cached runs, $RSS_NOCACHE MiB after the uncached runs"
+echo "memory:   qalam VmRSS $RSS_IDLE MiB after start-up, $RSS_CACHED MiB after the cached runs, $RSS_NOCACHE MiB after the uncached runs"
+busy_list=$(printf '%s, ' "${BACKGROUND_CPU[@]}")
+echo "idle CPU: ${busy_list%, } busy before each server's runs (other work on the machine; want ~0%)"
 echo
 printf '%-11s %-14s %10s %9s %9s %12s\n' page server "req/s" "p50 ms" "p99 ms" "qalam/nginx"
 for page in "${PAGE_NAMES[@]}"; do

@@ -21,6 +21,9 @@ use crate::store::{SqliteStore, Store};
 /// Name of the SQLite database inside the data directory.
 pub const DATABASE_FILE: &str = "qalam.db";
 
+/// Directory inside the data directory that holds media files, served at `/media/`.
+pub const MEDIA_DIR: &str = "media";
+
 /// Where the time comes from.
 #[derive(Debug, Clone)]
 pub enum Clock {

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::domain::excerpt::DEFAULT_EXCERPT_WORDS;
 use crate::domain::money::ValueStyle;
+use crate::domain::taxonomy::TagKind;
 
 /// File name of the settings file inside the data directory.
 pub const SETTINGS_FILE: &str = "qalam.toml";
@@ -28,6 +29,10 @@ const TABLES: &[(&str, &[&str])] = &[
     ("site_", &["site"]),
     ("cache_", &["cache"]),
     ("ticker_", &["ticker"]),
+    ("feeds_", &["feeds"]),
+    ("api_", &["api"]),
+    ("import_", &["import"]),
+    ("redirects_", &["redirects"]),
 ];
 
 /// Every setting.
@@ -42,6 +47,14 @@ pub struct Settings {
     pub ticker: TickerSettings,
     /// Exchange-rate sources.
     pub rates: RatesSettings,
+    /// RSS and Atom feeds and sitemaps.
+    pub feeds: FeedSettings,
+    /// The read-only Content API.
+    pub api: ApiSettings,
+    /// How content imported from WordPress is mapped.
+    pub import: ImportSettings,
+    /// Redirects from an older system's addresses.
+    pub redirects: RedirectSettings,
 }
 
 /// `[site]`.
@@ -60,6 +73,15 @@ pub struct SiteSettings {
     pub excerpt_words: usize,
     /// A directory whose `templates/` and `static/` shadow the built-in theme.
     pub theme_dir: Option<PathBuf>,
+    /// One sentence about the site, for pages without their own description and feeds.
+    pub description: String,
+    /// Address of the newsroom's logo (absolute, or a path on this site), for JSON-LD
+    /// and social cards; the favicon when unset.
+    pub logo: Option<String>,
+    /// The newsroom's X (Twitter) handle, such as `@steppepost`, for Twitter cards.
+    pub twitter: Option<String>,
+    /// Addresses of the newsroom's social profiles, named in JSON-LD as `sameAs`.
+    pub social: Vec<String>,
 }
 
 impl Default for SiteSettings {
@@ -71,6 +93,10 @@ impl Default for SiteSettings {
             per_page: 6,
             excerpt_words: DEFAULT_EXCERPT_WORDS,
             theme_dir: None,
+            description: "News from Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan".to_owned(),
+            logo: None,
+            twitter: None,
+            social: Vec::new(),
         }
     }
 }
@@ -91,6 +117,159 @@ impl Default for CacheSettings {
     fn default() -> Self {
         Self { enabled: true, max_bytes: 64 * 1024 * 1024, max_age: 60 }
     }
+}
+
+/// `[feeds]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedSettings {
+    /// Items in each RSS and Atom feed.
+    pub items: u32,
+    /// Whether feed items carry the whole article or only its summary.
+    pub full_content: bool,
+    /// Most addresses in one sitemap file; the protocol allows 50,000.
+    pub sitemap_urls: u32,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        Self { items: 20, full_content: true, sitemap_urls: 50_000 }
+    }
+}
+
+/// `[api]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiSettings {
+    /// Whether the Content API answers only requests carrying a key made with
+    /// `qalam api-key add`; without it a key is optional, but a wrong one is refused.
+    pub require_key: bool,
+    /// Origins whose pages may read the API from a browser: `["*"]` for any, `[]` for none.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self { require_key: false, cors_origins: vec!["*".to_owned()] }
+    }
+}
+
+/// `[import]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportSettings {
+    /// WordPress categories that become something other than the default: a category
+    /// named after one of the five countries becomes that country, any other a section.
+    pub categories: Vec<CategoryMapping>,
+}
+
+/// `[[import.categories]]`: one WordPress category mapped to a country, section or topic.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryMapping {
+    /// The category's slug in WordPress (its `nicename`, as in `/category/kz-news/`).
+    pub category: String,
+    /// What it becomes: `country`, `section` or `topic`.
+    #[serde(deserialize_with = "tag_kind")]
+    pub kind: TagKind,
+    /// Its name in Qalam, when not the WordPress one.
+    pub name: Option<String>,
+}
+
+fn tag_kind<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<TagKind, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    TagKind::parse(&text)
+        .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not country, section or topic")))
+}
+
+/// `[redirects]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedirectSettings {
+    /// Address patterns of an older system, tried in order when an address is neither
+    /// a page nor a stored redirect.
+    pub rules: Vec<RedirectRule>,
+}
+
+/// `[[redirects.rules]]`: `from = "/index.php/news/{id}-{slug}"`, `to = "/{slug}/"`.
+/// A `{name}` in `from` matches one or more characters within a path segment (never `/`,
+/// `?`, `&`, `#` or `\`); `to` is a site-relative address that may use what it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "RedirectRuleText")]
+pub struct RedirectRule {
+    /// The pattern of old addresses, in pieces.
+    pub from: Vec<PatternPiece>,
+    /// The new address, with `{name}` where a piece of `from` goes.
+    pub to: String,
+}
+
+/// A piece of a redirect pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternPiece {
+    /// Text that must be there as written.
+    Literal(String),
+    /// A named part that varies.
+    Capture(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedirectRuleText {
+    from: String,
+    to: String,
+}
+
+impl TryFrom<RedirectRuleText> for RedirectRule {
+    type Error = String;
+
+    fn try_from(text: RedirectRuleText) -> Result<Self, Self::Error> {
+        let from = pattern_pieces(&text.from)?;
+        if !text.from.starts_with('/') {
+            return Err(format!("redirect pattern {:?} must start with /", text.from));
+        }
+        if from.windows(2).any(|w| matches!(w, [PatternPiece::Capture(_), PatternPiece::Capture(_)])) {
+            return Err(format!("redirect pattern {:?} has two {{names}} with nothing between them", text.from));
+        }
+        // A target of `//host` or `/\host` would send readers to another site.
+        if !text.to.starts_with('/') || text.to.starts_with("//") || text.to.starts_with("/\\") {
+            return Err(format!("redirect target {:?} must be an address on this site, starting with one /", text.to));
+        }
+        for piece in pattern_pieces(&text.to)? {
+            if let PatternPiece::Capture(name) = piece
+                && !from.contains(&PatternPiece::Capture(name.clone()))
+            {
+                return Err(format!("redirect target {:?} uses {{{name}}}, which {:?} does not have", text.to, text.from));
+            }
+        }
+        Ok(Self { from, to: text.to })
+    }
+}
+
+/// Splits `/news/{id}-{slug}` into literals and named captures.
+fn pattern_pieces(text: &str) -> Result<Vec<PatternPiece>, String> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(PatternPiece::Literal(rest[..open].to_owned()));
+        }
+        let close = rest[open..].find('}').ok_or_else(|| format!("{text:?}: a {{ is not closed"))? + open;
+        let name = &rest[open + 1..close];
+        let well_named = name.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !well_named {
+            return Err(format!("{text:?}: {{{name}}} is not a name of lowercase letters, digits and _"));
+        }
+        pieces.push(PatternPiece::Capture(name.to_owned()));
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(format!("{text:?}: a }} is not opened"));
+    }
+    if !rest.is_empty() {
+        pieces.push(PatternPiece::Literal(rest.to_owned()));
+    }
+    Ok(pieces)
 }
 
 /// `[ticker]`.
@@ -285,6 +464,12 @@ impl Settings {
         }
         if self.site.excerpt_words == 0 {
             return Err(invalid("site.excerpt_words must be at least 1".to_owned()));
+        }
+        if !(1..=100).contains(&self.feeds.items) {
+            return Err(invalid("feeds.items must be between 1 and 100".to_owned()));
+        }
+        if !(1..=50_000).contains(&self.feeds.sitemap_urls) {
+            return Err(invalid("feeds.sitemap_urls must be between 1 and 50000".to_owned()));
         }
         if self.rates.timeout_ms == 0 || self.rates.max_change_percent == 0 {
             return Err(invalid("rates.timeout_ms and rates.max_change_percent must be at least 1".to_owned()));

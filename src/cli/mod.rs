@@ -1,7 +1,9 @@
 //! The command line: `qalam serve`, `qalam import …`, `qalam rates …`. One file per
 //! subcommand.
 
+mod api_key;
 mod import;
+mod import_wxr;
 mod index;
 mod rates;
 mod serve;
@@ -50,6 +52,37 @@ enum Command {
         #[command(subcommand)]
         action: RatesAction,
     },
+    /// Keys that open the read-only Content API.
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiKeyAction {
+    /// Make a key and print it (the only time it is shown; only its digest is stored).
+    Add {
+        /// Who or what the key is for.
+        name: String,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// List the keys' names and when they were made.
+    List {
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// Remove a key: requests carrying it are refused from then on.
+    Remove {
+        /// The key's name.
+        name: String,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +130,21 @@ enum ImportFormat {
         #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
         data: PathBuf,
     },
+    /// A WordPress export (Tools → Export): posts, pages, authors, categories, tags,
+    /// media and every old address, redirected.
+    Wxr {
+        /// The export file.
+        file: PathBuf,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+        /// A local copy of the old site's wp-content/uploads, to copy media from.
+        #[arg(long)]
+        uploads: Option<PathBuf>,
+        /// Import nothing when any post cannot be imported.
+        #[arg(long)]
+        all_or_nothing: bool,
+    },
 }
 
 impl Cli {
@@ -107,8 +155,16 @@ impl Cli {
             match self.command {
                 Command::Serve { data, addr, demo } => serve::run(&data, &addr, demo).await,
                 Command::Import { format: ImportFormat::Jsonl { file, data } } => import::run_jsonl(&file, &data).await,
+                Command::Import { format: ImportFormat::Wxr { file, data, uploads, all_or_nothing } } => {
+                    import_wxr::run_wxr(&file, &data, uploads.as_deref(), all_or_nothing).await
+                }
                 Command::Index { action: IndexAction::Rebuild { data } } => index::run_rebuild(&data).await,
                 Command::Rates { action: RatesAction::Fetch { data } } => rates::run_fetch(&data).await,
+                Command::ApiKey { action: ApiKeyAction::Add { name, data } } => api_key::run_add(&data, &name).await,
+                Command::ApiKey { action: ApiKeyAction::List { data } } => api_key::run_list(&data).await,
+                Command::ApiKey { action: ApiKeyAction::Remove { name, data } } => {
+                    api_key::run_remove(&data, &name).await
+                }
                 Command::Rates { action: RatesAction::Backfill { from, to, sources, data } } => {
                     rates::run_backfill(&data, from, to, &sources).await
                 }

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod jsonl;
 pub mod search_index;
+pub mod wxr;
 
 use jiff::Timestamp;
 

@@ -1,5 +1,6 @@
 //! Turning views into HTML: the template environment over the theme.
 pub mod assets;
+pub mod seo;
 pub mod theme;
 pub mod ticker;
 pub mod views;

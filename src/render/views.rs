@@ -3,6 +3,7 @@
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
+use super::seo::{ArticleProperties, SiteSeo};
 use crate::domain::article::{Article, ArticleSummary};
 use crate::domain::dates::short_date;
 use crate::domain::excerpt::excerpt;
@@ -68,6 +69,8 @@ pub struct Chrome {
     pub sections: Vec<Link>,
     /// Address of the fingerprinted stylesheet.
     pub css_href: String,
+    /// Site-wide facts for social cards and search engines.
+    pub seo: SiteSeo,
 }
 
 /// What goes into `<head>` besides the stylesheet.
@@ -83,6 +86,16 @@ pub struct Meta {
     pub prev: Option<String>,
     /// Next page of a listing.
     pub next: Option<String>,
+    /// `og:type`; `website` when unset.
+    pub og_type: Option<&'static str>,
+    /// Absolute address of the page's image for social cards.
+    pub image: Option<String>,
+    /// Open Graph `article:*` properties of an article page.
+    pub article: Option<ArticleProperties>,
+    /// JSON-LD documents, each already safe inside `<script>`.
+    pub json_ld: Vec<String>,
+    /// Address of the page's own RSS feed, for feed readers to discover.
+    pub feed: Option<String>,
 }
 
 /// An article in a listing.

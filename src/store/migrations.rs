@@ -13,11 +13,23 @@ pub(super) struct Migration {
 }
 
 /// The SQLite migrations, in order.
-pub(super) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "articles_people_tags",
-    sql: include_str!("../../migrations/sqlite/0001_articles_people_tags.sql"),
-}];
+pub(super) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "articles_people_tags",
+        sql: include_str!("../../migrations/sqlite/0001_articles_people_tags.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "api_keys_and_feeds",
+        sql: include_str!("../../migrations/sqlite/0002_api_keys_and_feeds.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "redirects",
+        sql: include_str!("../../migrations/sqlite/0003_redirects.sql"),
+    },
+];
 
 /// Applies every migration the database has not seen, each in its own transaction.
 pub(super) fn apply_sqlite(conn: &mut Connection) -> StoreResult<()> {

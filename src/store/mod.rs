@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use crate::domain::article::{Article, ArticleDraft, ArticleSummary};
+use crate::domain::article::{Article, ArticleDraft, ArticleSummary, Language};
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
@@ -97,6 +97,120 @@ pub struct TagBlock {
     pub tag: Tag,
     /// Its latest published articles.
     pub items: Vec<ArticleSummary>,
+}
+
+/// Which published articles a feed or a Content API listing shows: every condition
+/// given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleQuery {
+    /// Articles carrying every one of these tags.
+    pub tags: Vec<i64>,
+    /// Articles by this author.
+    pub author: Option<i64>,
+    /// Articles in this language.
+    pub language: Option<Language>,
+    /// Published at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Published before this instant.
+    pub until: Option<Timestamp>,
+}
+
+/// A public article's address and dates, for a sitemap.
+#[derive(Debug, Clone)]
+pub struct SitemapEntry {
+    /// URL slug.
+    pub slug: Slug,
+    /// Publication time.
+    pub published_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// A tag with its public articles counted.
+#[derive(Debug, Clone)]
+pub struct TagStats {
+    /// The tag.
+    pub tag: Tag,
+    /// Public articles carrying it.
+    pub articles: u64,
+    /// Publication time of the newest of them.
+    pub latest: Option<Timestamp>,
+}
+
+/// An author with their public articles counted.
+#[derive(Debug, Clone)]
+pub struct AuthorStats {
+    /// The author.
+    pub author: Author,
+    /// Public articles by them.
+    pub articles: u64,
+    /// Publication time of the newest of them.
+    pub latest: Option<Timestamp>,
+}
+
+/// A Content API key as stored, without the key itself.
+#[derive(Debug, Clone)]
+pub struct ApiKeyInfo {
+    /// Who or what the key is for.
+    pub name: String,
+    /// When it was made.
+    pub created_at: Timestamp,
+}
+
+/// What adding a Content API key did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAdded {
+    /// The key was stored.
+    Added,
+    /// Another key already has that name; nothing was stored.
+    NameTaken,
+}
+
+/// A post brought in from WordPress, keyed by its post id there.
+#[derive(Debug, Clone)]
+pub struct ImportedArticle {
+    /// The WordPress post id.
+    pub wp_id: i64,
+    /// The article. Its slug is the one wanted: when another article holds it, the post
+    /// id is appended.
+    pub draft: ArticleDraft,
+    /// Last change in WordPress.
+    pub modified_at: Timestamp,
+    /// A hash of everything imported from the post: an equal one means nothing changed.
+    pub fingerprint: i64,
+    /// The post's old addresses, each to redirect to the article.
+    pub old_paths: Vec<String>,
+}
+
+/// What importing one post did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// A new article was stored.
+    Created,
+    /// The post's article was replaced.
+    Updated,
+    /// The post had not changed since the last import; nothing was written.
+    Unchanged,
+}
+
+/// A WordPress user who becomes an author.
+#[derive(Debug, Clone)]
+pub struct ImportedAuthor {
+    /// WordPress login, the user's identity there.
+    pub login: String,
+    /// E-mail address, stored but never shown.
+    pub email: Option<String>,
+    /// The author as readers see them.
+    pub author: crate::domain::article::AuthorRef,
+}
+
+/// An old address and the site-relative address it now leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// Old path, with its query string if it had one (`/?cat=12`).
+    pub from: String,
+    /// New path, such as `/section/economy/`.
+    pub to: String,
 }
 
 /// Everything the site reads and writes. Reads of public content take `now`, so that an
@@ -189,4 +303,63 @@ pub trait Store: Send + Sync + 'static {
 
     /// The newest stored rate of every pair `source` publishes.
     async fn latest_rates_from(&self, source: &str) -> StoreResult<Vec<OfficialRate>>;
+
+    /// Published articles matching `query`, whole, newest first, `limit` from `offset`.
+    async fn find_articles(
+        &self,
+        query: &ArticleQuery,
+        now: Timestamp,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<Article>>;
+
+    /// How many published articles match `query`.
+    async fn count_articles(&self, query: &ArticleQuery, now: Timestamp) -> StoreResult<u64>;
+
+    /// Public articles' addresses and dates, oldest stored first, `limit` from `offset`.
+    async fn sitemap_entries(&self, now: Timestamp, offset: u64, limit: u32) -> StoreResult<Vec<SitemapEntry>>;
+
+    /// The latest change in each run of `per_file` public articles, in the order of
+    /// [`Store::sitemap_entries`]: one entry per sitemap file.
+    async fn sitemap_chunks(&self, now: Timestamp, per_file: u32) -> StoreResult<Vec<Timestamp>>;
+
+    /// Every tag, by kind and name, with its public articles counted.
+    async fn tag_stats(&self, now: Timestamp) -> StoreResult<Vec<TagStats>>;
+
+    /// Every author, by name, with their public articles counted.
+    async fn author_stats(&self, now: Timestamp) -> StoreResult<Vec<AuthorStats>>;
+
+    /// Stores the digest of a new Content API key under `name`.
+    async fn add_api_key(&self, name: &str, key_hash: &str, now: Timestamp) -> StoreResult<KeyAdded>;
+
+    /// Whether a Content API key with this digest exists.
+    async fn api_key_known(&self, key_hash: &str) -> StoreResult<bool>;
+
+    /// Every Content API key's name and age, by name.
+    async fn api_keys(&self) -> StoreResult<Vec<ApiKeyInfo>>;
+
+    /// Deletes the Content API key named `name`; whether there was one.
+    async fn remove_api_key(&self, name: &str) -> StoreResult<bool>;
+
+    /// Creates or updates posts imported from WordPress, by post id, with their old
+    /// addresses, all in one transaction.
+    async fn save_imported_articles(
+        &self,
+        items: Vec<ImportedArticle>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ImportOutcome>>;
+
+    /// Creates or updates the authors behind WordPress users, in one transaction.
+    async fn save_imported_authors(&self, authors: Vec<ImportedAuthor>) -> StoreResult<()>;
+
+    /// Stores redirects to fixed addresses, replacing any from the same old address.
+    async fn save_redirects(&self, redirects: Vec<Redirect>) -> StoreResult<()>;
+
+    /// Where an old address (path and query, as requested) now leads, if it leads to
+    /// something public at `now`. Percent-escapes, letter case and doubled slashes do
+    /// not matter.
+    async fn redirect_target(&self, path: &str, now: Timestamp) -> StoreResult<Option<String>>;
+
+    /// The address of the article imported from WordPress post `wp_id`, if public at `now`.
+    async fn wordpress_post_path(&self, wp_id: i64, now: Timestamp) -> StoreResult<Option<String>>;
 }

@@ -18,6 +18,8 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use rust_decimal::Decimal;
 
 use super::migrations::{apply_sqlite, db};
+use super::{ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, SitemapEntry, TagStats};
+use super::{ImportOutcome, ImportedArticle, ImportedAuthor, Redirect};
 use super::{
     ArticleStamp, Listing, ListingFilter, OfficialRate, RateHistory, SaveOutcome, Store, StoreError, StoreResult,
     TagBlock,
@@ -27,6 +29,9 @@ use crate::domain::excerpt::first_words;
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
+
+mod catalog;
+mod imports;
 
 /// Read connections kept open for reuse.
 const MAX_IDLE_READERS: usize = 8;
@@ -559,7 +564,7 @@ impl Store for SqliteStore {
                 .prepare_cached(
                     "SELECT a.id, a.slug, a.title, a.dek, a.body_html, a.excerpt, a.status, a.published_at,
                             a.updated_at, a.language, a.featured_image, a.body_text
-                     FROM json_each(?1) j JOIN articles a ON a.id = j.value",
+                     FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value",
                 )
                 .map_err(db)?
                 .query_map([&json], |row| {
@@ -631,8 +636,10 @@ impl Store for SqliteStore {
         }
         let json = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let columns = if words < LEAD_WORDS { SUMMARY_WITH_LEAD } else { SUMMARY_WITH_TEXT };
+        // CROSS JOIN keeps the few ids as the outer loop: with a plain join SQLite may
+        // walk every published article and parse the id list once for each.
         let sql = format!(
-            "SELECT {columns} FROM json_each(?1) j JOIN articles a ON a.id = j.value
+            "SELECT {columns} FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value
              WHERE a.status = 'published' AND a.published_at <= ?2 ORDER BY j.key"
         );
         self.read(|conn| {
@@ -745,6 +752,81 @@ impl Store for SqliteStore {
             }
             Ok(out)
         })
+    }
+
+    async fn find_articles(
+        &self,
+        query: &ArticleQuery,
+        now: Timestamp,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<Article>> {
+        self.read(|conn| {
+            let ids = catalog::find_ids(conn, query, now, offset, limit)?;
+            catalog::whole_articles(conn, &ids)
+        })
+    }
+
+    async fn count_articles(&self, query: &ArticleQuery, now: Timestamp) -> StoreResult<u64> {
+        self.read(|conn| catalog::count(conn, query, now))
+    }
+
+    async fn sitemap_entries(&self, now: Timestamp, offset: u64, limit: u32) -> StoreResult<Vec<SitemapEntry>> {
+        self.read(|conn| catalog::sitemap_entries(conn, now, offset, limit))
+    }
+
+    async fn sitemap_chunks(&self, now: Timestamp, per_file: u32) -> StoreResult<Vec<Timestamp>> {
+        self.read(|conn| catalog::sitemap_chunks(conn, now, per_file))
+    }
+
+    async fn tag_stats(&self, now: Timestamp) -> StoreResult<Vec<TagStats>> {
+        self.read(|conn| catalog::tag_stats(conn, now))
+    }
+
+    async fn author_stats(&self, now: Timestamp) -> StoreResult<Vec<AuthorStats>> {
+        self.read(|conn| catalog::author_stats(conn, now))
+    }
+
+    async fn add_api_key(&self, name: &str, key_hash: &str, now: Timestamp) -> StoreResult<KeyAdded> {
+        let (name, key_hash) = (name.to_owned(), key_hash.to_owned());
+        self.write(move |conn| catalog::add_api_key(conn, &name, &key_hash, now)).await
+    }
+
+    async fn api_key_known(&self, key_hash: &str) -> StoreResult<bool> {
+        self.read(|conn| catalog::api_key_known(conn, key_hash))
+    }
+
+    async fn api_keys(&self) -> StoreResult<Vec<ApiKeyInfo>> {
+        self.read(catalog::api_keys)
+    }
+
+    async fn remove_api_key(&self, name: &str) -> StoreResult<bool> {
+        let name = name.to_owned();
+        self.write(move |conn| catalog::remove_api_key(conn, &name)).await
+    }
+
+    async fn save_imported_articles(
+        &self,
+        items: Vec<ImportedArticle>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ImportOutcome>> {
+        self.write(move |conn| imports::save_articles(conn, items, now)).await
+    }
+
+    async fn save_imported_authors(&self, authors: Vec<ImportedAuthor>) -> StoreResult<()> {
+        self.write(move |conn| imports::save_authors(conn, &authors)).await
+    }
+
+    async fn save_redirects(&self, redirects: Vec<Redirect>) -> StoreResult<()> {
+        self.write(move |conn| imports::save_redirects(conn, &redirects)).await
+    }
+
+    async fn redirect_target(&self, path: &str, now: Timestamp) -> StoreResult<Option<String>> {
+        self.read(|conn| imports::redirect_target(conn, path, now))
+    }
+
+    async fn wordpress_post_path(&self, wp_id: i64, now: Timestamp) -> StoreResult<Option<String>> {
+        self.read(|conn| imports::wordpress_post_path(conn, wp_id, now))
     }
 
     async fn latest_rates_from(&self, source: &str) -> StoreResult<Vec<OfficialRate>> {

@@ -1,4 +1,4 @@
-//! How pages leave the server: from the page cache when fresh, with a strong ETag and
+//! How pages, feeds and sitemaps leave the server: from the page cache when fresh, with a strong ETag and
 //! Last-Modified, `304 Not Modified` for a matching conditional request, and brotli or
 //! gzip when the client accepts them. With the cache disabled every page is rendered
 //! afresh but delivered the same way.
@@ -17,13 +17,21 @@ use jiff::Timestamp;
 use crate::app::App;
 use crate::cache::{CachedPage, Lookup};
 
-/// Largest page body buffered for caching.
-const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+/// Largest body buffered for caching: the sitemap protocol's limit for one file, which a
+/// file of 50,000 article addresses stays well under.
+const MAX_PAGE_BYTES: usize = 50 * 1024 * 1024;
 
-/// Content type of rendered pages.
-const HTML: &str = "text/html; charset=utf-8";
+/// Content types of the answers kept in the cache: pages, feeds, sitemaps and robots.txt.
+/// A handler names one of these exactly; anything else passes through uncached.
+pub const CACHEABLE: &[&str] = &[
+    "text/html; charset=utf-8",
+    "application/rss+xml; charset=utf-8",
+    "application/atom+xml; charset=utf-8",
+    "application/xml; charset=utf-8",
+    "text/plain; charset=utf-8",
+];
 
-/// Serves site pages through the page cache.
+/// Serves site pages, feeds and sitemaps through the page cache.
 pub async fn deliver_pages(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
@@ -36,10 +44,13 @@ pub async fn deliver_pages(State(app): State<Arc<App>>, request: Request, next: 
     };
     let generation = app.pages.generation();
     let response = next.run(request).await;
-    let is_html = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if response.status() != StatusCode::OK || !is_html {
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| CACHEABLE.iter().find(|known| known.as_bytes() == v.as_bytes()));
+    let Some(&content_type) = content_type.filter(|_| response.status() == StatusCode::OK) else {
         return response;
-    }
+    };
     let body = match to_bytes(response.into_body(), MAX_PAGE_BYTES).await {
         Ok(body) => body,
         Err(e) => {
@@ -47,7 +58,7 @@ pub async fn deliver_pages(State(app): State<Arc<App>>, request: Request, next: 
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let page = Arc::new(CachedPage::new(body, HTML, generation, app.now()));
+    let page = Arc::new(CachedPage::new(body, content_type, generation, app.now()));
     app.pages.store(key, Arc::clone(&page));
     drop(claim);
     respond(&app, &page, &conditions)

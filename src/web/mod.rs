@@ -4,6 +4,8 @@ pub mod api;
 pub mod delivery;
 pub mod error;
 pub mod extract;
+pub mod feeds;
+pub mod ghost;
 pub mod routes;
 pub mod site;
 

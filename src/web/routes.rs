@@ -6,10 +6,24 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 
+use super::api::access::{cors, guard_api};
 use super::api::api_not_found;
+use super::api::articles::{list_articles, show_article as show_api_article};
+use super::api::openapi::{OPENAPI_PATH, show_openapi};
+use super::api::taxonomy::{list_authors, list_tags};
 use super::api::rates::{list_rates, show_rate_history};
 use super::api::search::search_articles;
 use super::delivery::deliver_pages;
+use super::feeds::robots::show_robots;
+use super::ghost::{
+    browse_authors, browse_pages, browse_posts, browse_settings, browse_tags, ghost_not_found, guard_ghost,
+    read_author, read_author_by_slug, read_post, read_post_by_slug, read_tag, read_tag_by_slug,
+};
+use super::feeds::sitemaps::{NEWS_PATH, show_news_sitemap, show_sitemap, show_sitemap_index};
+use super::feeds::{
+    show_author_atom, show_author_rss, show_country_atom, show_country_rss, show_language_atom, show_language_rss,
+    show_section_atom, show_section_rss, show_site_atom, show_site_rss, show_topic_atom, show_topic_rss,
+};
 use super::site::archive::{
     list_author_archive, list_country_archive, list_latest, list_month_archive, list_section_archive,
     list_topic_archive,
@@ -18,7 +32,9 @@ use super::site::article::show_article;
 use super::site::assets::serve_asset;
 use super::site::errors::{not_found, themed_errors};
 use super::site::home::show_home;
+use super::site::media::media_routes;
 use super::site::rates::show_rates;
+use super::site::redirects::redirect_old_links;
 use super::site::search::{SEARCH_PATH, show_search};
 use crate::app::App;
 
@@ -42,23 +58,73 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{slug}/", get(show_article))
         .route_layer(from_fn_with_state(Arc::clone(&app), deliver_pages));
 
+    // Feeds, sitemaps and robots.txt are cached and validated like pages.
+    let feeds = Router::new()
+        .route("/feed/", get(show_site_rss))
+        .route("/atom.xml", get(show_site_atom))
+        .route("/country/{slug}/feed/", get(show_country_rss))
+        .route("/country/{slug}/atom.xml", get(show_country_atom))
+        .route("/section/{slug}/feed/", get(show_section_rss))
+        .route("/section/{slug}/atom.xml", get(show_section_atom))
+        .route("/tag/{slug}/feed/", get(show_topic_rss))
+        .route("/tag/{slug}/atom.xml", get(show_topic_atom))
+        .route("/author/{slug}/feed/", get(show_author_rss))
+        .route("/author/{slug}/atom.xml", get(show_author_atom))
+        .route("/lang/{code}/feed/", get(show_language_rss))
+        .route("/lang/{code}/atom.xml", get(show_language_atom))
+        .route("/robots.txt", get(show_robots))
+        .route("/sitemap.xml", get(show_sitemap_index))
+        .route("/sitemaps/{file}", get(show_sitemap))
+        .route(NEWS_PATH, get(show_news_sitemap))
+        .route_layer(from_fn_with_state(Arc::clone(&app), deliver_pages));
+
     let assets = Router::new().route("/assets/{file}", get(serve_asset));
 
     // Search pages are answered afresh, outside the page cache (see `site::search`).
     let search = Router::new().route(SEARCH_PATH, get(show_search));
 
     let api = Router::new()
+        .route("/articles", get(list_articles))
+        .route("/articles/{slug}", get(show_api_article))
+        .route("/tags", get(list_tags))
+        .route("/authors", get(list_authors))
+        .route(OPENAPI_PATH, get(show_openapi))
         .route("/rates", get(list_rates))
         .route("/rates/{code}/history", get(show_rate_history))
         .route("/search", get(search_articles))
-        .fallback(api_not_found);
+        .route_layer(from_fn_with_state(Arc::clone(&app), guard_api))
+        .fallback(api_not_found)
+        .layer(cors(&app.settings.api));
+
+    // The same content in the shape of Ghost's Content API, for Ghost's clients.
+    let ghost = Router::new()
+        .route("/posts/", get(browse_posts))
+        .route("/posts/{id}/", get(read_post))
+        .route("/posts/slug/{slug}/", get(read_post_by_slug))
+        .route("/tags/", get(browse_tags))
+        .route("/tags/{id}/", get(read_tag))
+        .route("/tags/slug/{slug}/", get(read_tag_by_slug))
+        .route("/authors/", get(browse_authors))
+        .route("/authors/{id}/", get(read_author))
+        .route("/authors/slug/{slug}/", get(read_author_by_slug))
+        .route("/pages/", get(browse_pages))
+        .route("/settings/", get(browse_settings))
+        .route_layer(from_fn_with_state(Arc::clone(&app), guard_ghost))
+        .fallback(ghost_not_found)
+        .layer(cors(&app.settings.api));
 
     Router::new()
         .merge(site)
+        .merge(feeds)
         .merge(assets)
         .merge(search)
+        .merge(media_routes(&app.data_dir.join(crate::app::MEDIA_DIR)))
         .nest("/api/v1", api)
+        .nest("/ghost/api/content", ghost)
         .fallback(not_found)
+        // Inside the error pages, so that an old address is redirected before its 404
+        // is rendered; outside the page cache, which keys on the path alone (`/?p=12`).
+        .layer(from_fn_with_state(Arc::clone(&app), redirect_old_links))
         .layer(from_fn_with_state(Arc::clone(&app), themed_errors))
         .with_state(app)
 }

@@ -121,8 +121,19 @@ async fn hostile_headlines_are_escaped_and_hostile_bodies_sanitised() {
         "{html}"
     );
     assert!(html.contains(r#"<p class="article__dek">&lt;img src=x onerror=alert(2)&gt;</p>"#), "{html}");
-    for hostile in ["<script", "onclick", "javascript:", "alert(4)", "<img src=x"] {
+    for hostile in ["<script>", "onclick", "javascript:", "alert(4)", "<img src=x"] {
         assert!(!html.contains(hostile), "{hostile:?} in {html}");
+    }
+    // The only scripts on the page are structured data, and a headline cannot end them.
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<script") {
+        let tail = &rest[start..];
+        let opening_end = tail.find('>').expect("script tag closes");
+        assert_eq!(&tail[..=opening_end], r#"<script type="application/ld+json">"#, "only JSON-LD scripts");
+        let close = tail.find("</script>").expect("script closes");
+        let data = &tail[opening_end + 1..close];
+        assert!(!data.contains('<'), "an unescaped < inside JSON-LD: {data}");
+        rest = &tail[close + "</script>".len()..];
     }
 }
 

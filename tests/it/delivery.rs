@@ -95,11 +95,30 @@ async fn gzip_is_sent_when_accepted_and_decodes_to_the_same_page() {
     assert_eq!(page.header("content-encoding"), Some("gzip"));
     assert_eq!(gzip_decode(&page.bytes), plain.text());
 
-    let refused_br = app.get_with("/story-01/", &[("accept-encoding", "br;q=0, gzip")]).await;
-    assert_eq!(refused_br.header("content-encoding"), Some("gzip"), "br;q=0 refuses brotli");
     let identity = app.get_with("/story-01/", &[("accept-encoding", "identity")]).await;
     assert_eq!(identity.header("content-encoding"), None);
     assert_eq!(identity.bytes, plain.bytes);
+}
+
+#[tokio::test]
+async fn a_coding_refused_with_q_0_is_never_sent() {
+    let app = site(Options::default()).await;
+    let plain = app.get_page("/story-01/").await;
+    for (accepted, expected) in [
+        ("br;q=0, gzip", Some("gzip")),
+        ("br; q=0, gzip", Some("gzip")),
+        ("br;q=0.0, gzip", Some("gzip")),
+        ("gzip;q=0, br;q=0", None),
+        ("gzip;q=0", None),
+        ("br;q=0.5, gzip;q=1", Some("br")),
+    ] {
+        let page = app.get_with("/story-01/", &[("accept-encoding", accepted)]).await;
+        assert_eq!(page.status, StatusCode::OK, "{accepted}");
+        assert_eq!(page.header("content-encoding"), expected, "Accept-Encoding: {accepted}");
+        if expected.is_none() {
+            assert_eq!(page.bytes, plain.bytes, "{accepted}");
+        }
+    }
 }
 
 #[tokio::test]

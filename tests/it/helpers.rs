@@ -614,3 +614,30 @@ pub fn anchors(html: &str) -> Vec<(String, String)> {
 pub fn pager_links(html: &str) -> Vec<(String, String)> {
     anchors(slice(html, r#"<nav class="pager""#, "</nav>"))
 }
+
+// ---------------------------------------------------------------------------------------
+// Independent checkers (feeds, sitemaps, the Content API), installed by scripts/test
+
+/// Runs `tests/py/{script}` with the checkers' Python (`QALAM_PY`) on `args`; `None`, after
+/// saying so, when `scripts/test` has not installed it.
+pub async fn python_check(script: &str, args: Vec<OsString>) -> Option<Output> {
+    let Ok(python) = std::env::var("QALAM_PY") else {
+        eprintln!("skipped {script}: QALAM_PY is not set (scripts/test installs feedparser, xmlschema, schemathesis)");
+        return None;
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py").join(script);
+    let run = move || Command::new(python).arg(path).args(args).output().expect("python runs");
+    Some(tokio::task::spawn_blocking(run).await.expect("python finished"))
+}
+
+/// Saves each `(name, bytes)` into `dir` and returns the paths, for a checker to read.
+pub fn save_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Vec<OsString> {
+    files
+        .iter()
+        .map(|(name, bytes)| {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).expect("write a file for a checker");
+            path.into_os_string()
+        })
+        .collect()
+}

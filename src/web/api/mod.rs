@@ -1,8 +1,12 @@
 //! The read-only JSON Content API under `/api/v1/`. Errors are JSON too
 //! (`{"error":{"status":404,"message":"…"}}`), never the site's HTML error page.
 
+pub mod access;
+pub mod articles;
+pub mod openapi;
 pub mod rates;
 pub mod search;
+pub mod taxonomy;
 
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -22,6 +26,9 @@ pub enum ApiError {
     /// The request is malformed.
     #[error("{0}")]
     BadRequest(String),
+    /// The request lacks a valid Content API key.
+    #[error("{0}")]
+    Unauthorized(String),
     /// Something failed inside; logged with its cause, answered with a plain message.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -49,6 +56,7 @@ impl IntoResponse for ApiError {
         let (status, message) = match &self {
             Self::NotFound(message) => (StatusCode::NOT_FOUND, message.as_str()),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message.as_str()),
+            Self::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message.as_str()),
             Self::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "API request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "The request could not be answered just now.")

@@ -179,6 +179,8 @@ async fn show_listing(app: &App, spec: ListingSpec, page: Option<&str>) -> Resul
         canonical: crate::render::views::page_url(&spec.base, page.get()),
         prev: pager.prev.clone(),
         next: pager.next.clone(),
+        feed: crate::web::feeds::feed_path(&spec.base),
+        ..Meta::default()
     };
     let view = ListingView {
         heading: spec.heading,

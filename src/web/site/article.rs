@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{render_page, title};
 use crate::app::App;
 use crate::domain::excerpt::excerpt;
+use crate::render::seo;
 use crate::render::views::{ArticleView, Card, Meta};
 use crate::web::error::AppError;
 use crate::web::extract::{Segments, slug};
@@ -39,11 +40,12 @@ pub async fn show_article(
         .clone()
         .or_else(|| article.excerpt.clone())
         .unwrap_or_else(|| excerpt(&article.body_text, DESCRIPTION_WORDS));
+    let social = seo::article_meta(&app.settings, &app.tz, &article, &description);
     let meta = Meta {
         title: title(&app, &article.title),
         description,
         canonical: format!("/{}/", article.slug),
-        ..Meta::default()
+        ..social
     };
     let page = ArticlePage {
         article: ArticleView::new(&article, &app.tz),

@@ -4,6 +4,7 @@ use crate::app::App;
 use crate::domain::dates::date_line;
 use crate::domain::taxonomy::TagKind;
 use crate::render::ticker::ticker_items;
+use crate::render::seo::SiteSeo;
 use crate::render::views::{Chrome, Link};
 use crate::store::StoreResult;
 
@@ -22,5 +23,6 @@ pub async fn build_chrome(app: &App) -> StoreResult<Chrome> {
         countries: countries.iter().map(Link::tag).collect(),
         sections: sections.iter().map(Link::tag).collect(),
         css_href: app.assets.href("site.css"),
+        seo: SiteSeo::new(&app.settings),
     })
 }

@@ -6,7 +6,9 @@ pub mod assets;
 pub mod chrome;
 pub mod errors;
 pub mod home;
+pub mod media;
 pub mod rates;
+pub mod redirects;
 pub mod search;
 
 use axum::response::{Html, IntoResponse, Response};

@@ -289,6 +289,7 @@ pub async fn show_search(
             canonical: input.url(SEARCH_PATH, input.page.get()),
             prev: pager.prev.clone(),
             next: pager.next.clone(),
+            ..Meta::default()
         };
         view.pager = Some(pager);
     }

@@ -1,0 +1,215 @@
+//! What search engines and social networks read in a page's head: Open Graph and Twitter
+//! card properties, and JSON-LD — a `NewsArticle` and its `BreadcrumbList` on article
+//! pages — built from typed values, serialised once, and safe inside `<script>`.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::views::Meta;
+use crate::config::Settings;
+use crate::domain::article::Article;
+use crate::domain::taxonomy::{Tag, TagKind};
+
+/// The site-wide facts every page's head needs, whatever the page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteSeo {
+    /// Description for pages that have none of their own.
+    pub description: String,
+    /// Absolute address of the newsroom's logo.
+    pub logo: String,
+    /// The newsroom's X (Twitter) handle, with its `@`.
+    pub twitter: Option<String>,
+}
+
+impl SiteSeo {
+    /// The site-wide facts from the settings.
+    pub fn new(settings: &Settings) -> Self {
+        let twitter = settings.site.twitter.as_deref().map(str::trim).filter(|h| !h.is_empty()).map(|h| {
+            if h.starts_with('@') { h.to_owned() } else { format!("@{h}") }
+        });
+        Self { description: settings.site.description.clone(), logo: logo_url(settings), twitter }
+    }
+}
+
+/// The Open Graph `article:*` properties of an article page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ArticleProperties {
+    /// `article:published_time`, ISO 8601 with the site's offset.
+    pub published_time: String,
+    /// `article:modified_time`.
+    pub modified_time: String,
+    /// `article:section`: the first section, else the first country.
+    pub section: Option<String>,
+    /// `article:tag`: every tag's name.
+    pub tags: Vec<String>,
+    /// `article:author`: the authors' archive addresses.
+    pub authors: Vec<String>,
+}
+
+/// The public address without a trailing slash.
+pub fn base_url(settings: &Settings) -> &str {
+    settings.site.base_url.trim_end_matches('/')
+}
+
+/// `address` made absolute against the site: a path gains the base address, an
+/// absolute address stays as it is.
+pub fn absolute(settings: &Settings, address: &str) -> String {
+    if address.starts_with("//") || has_scheme(address) {
+        address.to_owned()
+    } else if address.starts_with('/') {
+        format!("{}{address}", base_url(settings))
+    } else {
+        format!("{}/{address}", base_url(settings))
+    }
+}
+
+/// Whether `address` starts with a URI scheme such as `https:` (RFC 3986 §3.1).
+pub fn has_scheme(address: &str) -> bool {
+    let Some((scheme, _)) = address.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// The logo's absolute address: the setting, or the theme's icon.
+pub fn logo_url(settings: &Settings) -> String {
+    absolute(settings, settings.site.logo.as_deref().unwrap_or("/assets/favicon.svg"))
+}
+
+/// An instant as ISO 8601 with the site's offset: `2025-12-05T10:00:00+05:00`.
+pub fn local_iso(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// The section an article is filed under: its first section, else its first country.
+pub fn article_section(article: &Article) -> Option<&Tag> {
+    let first = |kind: TagKind| article.tags.iter().find(|t| t.kind == kind);
+    first(TagKind::Section).or_else(|| first(TagKind::Country))
+}
+
+/// The social and structured-data part of an article page's [`Meta`]; the caller adds the
+/// title, description and canonical address.
+pub fn article_meta(settings: &Settings, tz: &TimeZone, article: &Article, description: &str) -> Meta {
+    let url = absolute(settings, &format!("/{}/", article.slug));
+    let image = article.featured_image.as_deref().map(|i| absolute(settings, i));
+    let section = article_section(article);
+    let properties = ArticleProperties {
+        published_time: local_iso(article.published_at, tz),
+        modified_time: local_iso(article.updated_at.max(article.published_at), tz),
+        section: section.map(|t| t.name.clone()),
+        tags: article.tags.iter().map(|t| t.name.clone()).collect(),
+        authors: article.authors.iter().map(|a| absolute(settings, &format!("/author/{}/", a.slug))).collect(),
+    };
+    let mut news_article = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+        "url": url,
+        "headline": article.title,
+        "description": description,
+        "datePublished": properties.published_time,
+        "dateModified": properties.modified_time,
+        "author": article.authors.iter().zip(&properties.authors).map(|(a, url)| json!({
+            "@type": "Person",
+            "name": a.name,
+            "url": url,
+        })).collect::<Vec<_>>(),
+        "publisher": publisher(settings),
+        "articleSection": properties.section,
+        "keywords": properties.tags,
+        "inLanguage": article.language.as_str(),
+        "isAccessibleForFree": true,
+    });
+    if let Some(image) = &image {
+        news_article["image"] = json!([image]);
+    }
+    let mut crumbs = vec![(settings.site.name.clone(), absolute(settings, "/"))];
+    if let Some(tag) = section {
+        crumbs.push((tag.name.clone(), absolute(settings, &tag.path())));
+    }
+    crumbs.push((article.title.clone(), url));
+    let breadcrumbs = json!({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": crumbs.into_iter().enumerate().map(|(i, (name, item))| json!({
+            "@type": "ListItem",
+            "position": i + 1,
+            "name": name,
+            "item": item,
+        })).collect::<Vec<_>>(),
+    });
+    Meta {
+        og_type: Some("article"),
+        image,
+        article: Some(properties),
+        json_ld: vec![script_json(&news_article), script_json(&breadcrumbs)],
+        ..Meta::default()
+    }
+}
+
+/// The newsroom as a schema.org `Organization` with its logo.
+pub fn publisher(settings: &Settings) -> Value {
+    let mut organization = json!({
+        "@type": "Organization",
+        "name": settings.site.name,
+        "url": absolute(settings, "/"),
+        "logo": { "@type": "ImageObject", "url": logo_url(settings) },
+    });
+    if !settings.site.social.is_empty() {
+        organization["sameAs"] = json!(settings.site.social);
+    }
+    organization
+}
+
+/// JSON that can stand inside `<script>`: `<`, `>` and `&` are written as `\u` escapes, so
+/// no text can close the element or open a comment, and the JSON means the same.
+pub fn script_json(value: &Value) -> String {
+    let text = value.to_string();
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_its_element_and_still_parses() {
+        let value = json!({ "headline": "</script><!-- & more" });
+        let text = script_json(&value);
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        assert_eq!(serde_json::from_str::<Value>(&text).expect("valid JSON"), value);
+    }
+
+    #[test]
+    fn addresses_are_made_absolute_against_the_site() {
+        let mut settings = Settings::default();
+        settings.site.base_url = "https://news.example/".to_owned();
+        assert_eq!(absolute(&settings, "/media/a.jpg"), "https://news.example/media/a.jpg");
+        assert_eq!(absolute(&settings, "media/a.jpg"), "https://news.example/media/a.jpg");
+        assert_eq!(absolute(&settings, "https://cdn.example/a.jpg"), "https://cdn.example/a.jpg");
+        assert_eq!(absolute(&settings, "//cdn.example/a.jpg"), "//cdn.example/a.jpg");
+        assert!(!has_scheme("a/b:c") && has_scheme("mailto:x@example.org"));
+    }
+
+    #[test]
+    fn twitter_handles_gain_their_at_sign() {
+        let mut settings = Settings::default();
+        settings.site.twitter = Some("steppepost".to_owned());
+        assert_eq!(SiteSeo::new(&settings).twitter.as_deref(), Some("@steppepost"));
+        settings.site.twitter = Some(" ".to_owned());
+        assert_eq!(SiteSeo::new(&settings).twitter, None);
+    }
+}
