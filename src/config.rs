@@ -178,8 +178,7 @@ pub struct CategoryMapping {
 
 fn tag_kind<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<TagKind, D::Error> {
     let text = String::deserialize(deserializer)?;
-    TagKind::parse(&text)
-        .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not country, section or topic")))
+    TagKind::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not country, section or topic")))
 }
 
 /// `[redirects]`.
@@ -238,7 +237,10 @@ impl TryFrom<RedirectRuleText> for RedirectRule {
             if let PatternPiece::Capture(name) = piece
                 && !from.contains(&PatternPiece::Capture(name.clone()))
             {
-                return Err(format!("redirect target {:?} uses {{{name}}}, which {:?} does not have", text.to, text.from));
+                return Err(format!(
+                    "redirect target {:?} uses {{{name}}}, which {:?} does not have",
+                    text.to, text.from
+                ));
             }
         }
         Ok(Self { from, to: text.to })

@@ -18,7 +18,12 @@ use crate::publishing::wxr::{Phase, Tally, WxrError, WxrOptions, WxrReport, impo
 const MISSING_LISTED: usize = 20;
 
 /// Imports `file` into `data`, copying media from `uploads`.
-pub async fn run_wxr(file: &Path, data: &Path, uploads: Option<&Path>, all_or_nothing: bool) -> anyhow::Result<ExitCode> {
+pub async fn run_wxr(
+    file: &Path,
+    data: &Path,
+    uploads: Option<&Path>,
+    all_or_nothing: bool,
+) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(data).context("cannot load settings")?;
     let tz = TimeZone::get(&settings.site.timezone)
         .with_context(|| format!("unknown time zone {}", settings.site.timezone))?;
@@ -61,13 +66,26 @@ pub async fn run_wxr(file: &Path, data: &Path, uploads: Option<&Path>, all_or_no
     for problem in &report.problems {
         eprintln!("{}: line {}: post {}: {}", file.display(), problem.line, problem.post_id, problem.reason);
     }
+    if options.uploads.is_none() && !report.media_missing.is_empty() {
+        eprintln!(
+            "{}: {} media files not copied: no --uploads directory was given",
+            file.display(),
+            report.media_missing.len()
+        );
+        return finish(file, &report, started);
+    }
     for missing in report.media_missing.iter().take(MISSING_LISTED) {
         eprintln!("{}: media file missing: {} ({})", file.display(), missing.url, missing.reason);
     }
     if report.media_missing.len() > MISSING_LISTED {
         eprintln!("{}: … and {} more missing media files", file.display(), report.media_missing.len() - MISSING_LISTED);
     }
-    print!("{}", summary(file, &report, started.elapsed().as_secs_f64()));
+    finish(file, &report, started)
+}
+
+/// Prints the report; the exit code says whether every post went in.
+fn finish(file: &Path, report: &WxrReport, started: Instant) -> anyhow::Result<ExitCode> {
+    print!("{}", summary(file, report, started.elapsed().as_secs_f64()));
     Ok(if report.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
@@ -82,7 +100,8 @@ fn uploads_dir(dir: &Path) -> anyhow::Result<PathBuf> {
 
 /// The end report, one line per kind of thing.
 fn summary(file: &Path, report: &WxrReport, seconds: f64) -> String {
-    let tally = |t: &Tally| format!("{} ({} created, {} updated, {} unchanged)", t.total(), t.created, t.updated, t.unchanged);
+    let tally =
+        |t: &Tally| format!("{} ({} created, {} updated, {} unchanged)", t.total(), t.created, t.updated, t.unchanged);
     let tag = |kind: &str| report.tags.get(kind).copied().unwrap_or(0);
     let skipped: usize = report.skipped.values().sum();
     let reasons: String = report.skipped.iter().map(|(reason, count)| format!("; {reason}: {count}")).collect();
@@ -93,7 +112,13 @@ fn summary(file: &Path, report: &WxrReport, seconds: f64) -> String {
     let _ = writeln!(out, "  posts:      {}", tally(&report.posts));
     let _ = writeln!(out, "  pages:      {}", tally(&report.pages));
     let _ = writeln!(out, "  authors:    {}", report.authors);
-    let _ = writeln!(out, "  tags:       {} countries, {} sections, {} topics", tag("country"), tag("section"), tag("topic"));
+    let _ = writeln!(
+        out,
+        "  tags:       {} countries, {} sections, {} topics",
+        tag("country"),
+        tag("section"),
+        tag("topic")
+    );
     let _ = writeln!(
         out,
         "  media:      {} copied, {} already there, {} missing",

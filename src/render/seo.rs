@@ -26,9 +26,13 @@ pub struct SiteSeo {
 impl SiteSeo {
     /// The site-wide facts from the settings.
     pub fn new(settings: &Settings) -> Self {
-        let twitter = settings.site.twitter.as_deref().map(str::trim).filter(|h| !h.is_empty()).map(|h| {
-            if h.starts_with('@') { h.to_owned() } else { format!("@{h}") }
-        });
+        let twitter = settings
+            .site
+            .twitter
+            .as_deref()
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(|h| if h.starts_with('@') { h.to_owned() } else { format!("@{h}") });
         Self { description: settings.site.description.clone(), logo: logo_url(settings), twitter }
     }
 }

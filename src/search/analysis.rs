@@ -313,15 +313,30 @@ impl TokenStream for WordStream {
     }
 }
 
-/// A word's byte range and whether a single hyphen joins it to the word before.
-struct Span {
-    from: usize,
-    to: usize,
-    joined: bool,
+/// A word of a text, as [`word_spans`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordSpan {
+    /// Byte offset of its first character.
+    pub from: usize,
+    /// Byte offset just past its last character.
+    pub to: usize,
+    /// For the joined form of a hyphenated word, its parts run together (`AlmaAta`).
+    pub joined: Option<String>,
 }
 
-fn split_words(text: &str, compounds: bool) -> VecDeque<Token> {
-    let mut spans: Vec<Span> = Vec::new();
+impl WordSpan {
+    /// The word's spelling in `text`, joined if it is a hyphenated compound.
+    pub fn text<'a>(&'a self, text: &'a str) -> &'a str {
+        self.joined.as_deref().unwrap_or(&text[self.from..self.to])
+    }
+}
+
+/// The words of `text` in order: runs of letters and digits, apostrophes between letters
+/// kept inside; with `compounds`, each hyphenated word is also given joined, just before
+/// its first part. Words longer than [`MAX_WORD_BYTES`] are left out.
+pub fn word_spans(text: &str, compounds: bool) -> Vec<WordSpan> {
+    // Each word's range, and whether a single hyphen joins it to the word before.
+    let mut words: Vec<(usize, usize, bool)> = Vec::new();
     let mut start: Option<usize> = None;
     let mut joined = false;
     let mut chars = text.char_indices().peekable();
@@ -332,49 +347,56 @@ fn split_words(text: &str, compounds: bool) -> VecDeque<Token> {
         } else if start.is_some() && is_apostrophe(c) && next_is_word {
             // An apostrophe inside a word belongs to it.
         } else if let Some(from) = start.take() {
-            spans.push(Span { from, to: i, joined });
+            words.push((from, i, joined));
             joined = is_hyphen(c) && next_is_word;
         } else {
             joined = false;
         }
     }
     if let Some(from) = start {
-        spans.push(Span { from, to: text.len(), joined });
+        words.push((from, text.len(), joined));
     }
 
-    let mut out = VecDeque::with_capacity(spans.len() + spans.len() / 8);
-    let mut position = 0;
+    let mut out = Vec::with_capacity(words.len() + words.len() / 8);
     let mut i = 0;
-    while i < spans.len() {
-        let chain = 1 + spans[i + 1..].iter().take_while(|s| s.joined).count();
+    while i < words.len() {
+        let chain = 1 + words[i + 1..].iter().take_while(|w| w.2).count();
+        let parts = &words[i..i + chain];
         if compounds && (2..=MAX_COMPOUND_PARTS).contains(&chain) {
-            let parts = &spans[i..i + chain];
-            let joined_text: String = parts.iter().map(|s| &text[s.from..s.to]).collect();
-            if joined_text.len() <= MAX_WORD_BYTES {
-                out.push_back(Token {
-                    offset_from: parts[0].from,
-                    offset_to: parts[chain - 1].to,
-                    position,
-                    text: joined_text,
-                    position_length: 1,
-                });
+            let joined: String = parts.iter().map(|&(from, to, _)| &text[from..to]).collect();
+            if joined.len() <= MAX_WORD_BYTES {
+                out.push(WordSpan { from: parts[0].0, to: parts[chain - 1].1, joined: Some(joined) });
             }
         }
-        for span in &spans[i..i + chain] {
-            if span.to - span.from <= MAX_WORD_BYTES {
-                out.push_back(Token {
-                    offset_from: span.from,
-                    offset_to: span.to,
-                    position,
-                    text: text[span.from..span.to].to_owned(),
-                    position_length: 1,
-                });
-                position += 1;
-            }
-        }
+        out.extend(parts.iter().filter(|&&(from, to, _)| to - from <= MAX_WORD_BYTES).map(|&(from, to, _)| WordSpan {
+            from,
+            to,
+            joined: None,
+        }));
         i += chain;
     }
     out
+}
+
+fn split_words(text: &str, compounds: bool) -> VecDeque<Token> {
+    let mut position = 0;
+    word_spans(text, compounds)
+        .into_iter()
+        .map(|span| {
+            // A joined form stands at the position of its first part.
+            let at = position;
+            if span.joined.is_none() {
+                position += 1;
+            }
+            Token {
+                offset_from: span.from,
+                offset_to: span.to,
+                position: at,
+                text: span.joined.unwrap_or_else(|| text[span.from..span.to].to_owned()),
+                position_length: 1,
+            }
+        })
+        .collect()
 }
 
 /// A token filter that rewrites each word with a folding function and drops the words

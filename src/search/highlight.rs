@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::analysis::{edit_distance, exact_analyzer, key_analyzer, stemmer_for, tokens};
+use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
+
+use super::analysis::{edit_distance, exact_analyzer, key_analyzer, stemmer_for, tokens, word_spans};
 use crate::domain::article::Language;
 
 /// The terms a query searched for, to mark them in results.
@@ -36,29 +38,52 @@ impl HighlightTerms {
         self.exact.is_empty() && self.keys.is_empty() && self.fuzzy.is_empty()
     }
 
+    /// A highlighter for the results of one page, which remembers what it decided about
+    /// each word so that the words every excerpt repeats are analysed once.
+    pub fn highlighter(&self) -> Highlighter<'_> {
+        Highlighter { terms: self, exact: HashMap::new(), key: key_analyzer(), seen: HashMap::new() }
+    }
+
     /// `text` as HTML, escaped, with matched words inside `<mark>`.
     pub fn mark(&self, text: &str, language: &Language) -> String {
+        self.highlighter().mark(text, language)
+    }
+
+    fn is_near(&self, key: &str) -> bool {
+        self.fuzzy.iter().any(|(term, distance)| edit_distance(term, key, usize::from(*distance)).is_some())
+    }
+}
+
+/// Marks matched words, remembering its decisions (see [`HighlightTerms::highlighter`]).
+pub struct Highlighter<'a> {
+    terms: &'a HighlightTerms,
+    exact: HashMap<Option<StemLanguage>, TextAnalyzer>,
+    key: TextAnalyzer,
+    seen: HashMap<Option<StemLanguage>, HashMap<String, bool>>,
+}
+
+impl Highlighter<'_> {
+    /// `text` as HTML, escaped, with matched words inside `<mark>`.
+    pub fn mark(&mut self, text: &str, language: &Language) -> String {
         let mut ranges = Vec::new();
-        if !self.is_empty() {
-            if !self.exact.is_empty() {
-                let mut exact = exact_analyzer(stemmer_for(language));
-                ranges.extend(
-                    tokens(&mut exact, text)
-                        .into_iter()
-                        .filter(|t| self.exact.contains(&t.text))
-                        .map(|t| (t.offset_from, t.offset_to)),
-                );
-            }
-            let mut near: HashMap<String, bool> = HashMap::new();
-            for token in tokens(&mut key_analyzer(), text) {
-                let hit = self.keys.contains(&token.text)
-                    || *near.entry(token.text.clone()).or_insert_with(|| self.is_near(&token.text));
+        if !self.terms.is_empty() {
+            let stem = stemmer_for(language);
+            for span in word_spans(text, true) {
+                let word = span.text(text);
+                let known = self.seen.get(&stem).and_then(|seen| seen.get(word)).copied();
+                let hit = match known {
+                    Some(hit) => hit,
+                    None => {
+                        let hit = self.matches(word, stem);
+                        self.seen.entry(stem).or_default().insert(word.to_owned(), hit);
+                        hit
+                    }
+                };
                 if hit {
-                    ranges.push((token.offset_from, token.offset_to));
+                    ranges.push((span.from, span.to));
                 }
             }
         }
-        ranges.sort_unstable();
         let mut html = String::with_capacity(text.len() + ranges.len() * 13);
         let mut done = 0;
         for (from, to) in ranges {
@@ -76,8 +101,16 @@ impl HighlightTerms {
         html
     }
 
-    fn is_near(&self, key: &str) -> bool {
-        self.fuzzy.iter().any(|(term, distance)| edit_distance(term, key, usize::from(*distance)).is_some())
+    /// Whether one word (as written in a text stemmed with `stem`) matches the query.
+    fn matches(&mut self, word: &str, stem: Option<StemLanguage>) -> bool {
+        let terms = self.terms;
+        if !terms.exact.is_empty() {
+            let analyzer = self.exact.entry(stem).or_insert_with(|| exact_analyzer(stem));
+            if tokens(analyzer, word).iter().any(|t| terms.exact.contains(&t.text)) {
+                return true;
+            }
+        }
+        tokens(&mut self.key, word).iter().any(|t| terms.keys.contains(&t.text) || terms.is_near(&t.text))
     }
 }
 

@@ -24,11 +24,7 @@ pub(super) const SQLITE: &[Migration] = &[
         name: "api_keys_and_feeds",
         sql: include_str!("../../migrations/sqlite/0002_api_keys_and_feeds.sql"),
     },
-    Migration {
-        version: 3,
-        name: "redirects",
-        sql: include_str!("../../migrations/sqlite/0003_redirects.sql"),
-    },
+    Migration { version: 3, name: "redirects", sql: include_str!("../../migrations/sqlite/0003_redirects.sql") },
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -19,11 +19,11 @@ use rust_decimal::Decimal;
 
 use super::migrations::{apply_sqlite, db};
 use super::{ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, SitemapEntry, TagStats};
-use super::{ImportOutcome, ImportedArticle, ImportedAuthor, Redirect};
 use super::{
     ArticleStamp, Listing, ListingFilter, OfficialRate, RateHistory, SaveOutcome, Store, StoreError, StoreResult,
     TagBlock,
 };
+use super::{ImportOutcome, ImportedArticle, ImportedAuthor, Redirect};
 use crate::domain::article::{Article, ArticleDraft, ArticleSummary, Language, Status};
 use crate::domain::excerpt::first_words;
 use crate::domain::people::Author;

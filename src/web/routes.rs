@@ -10,19 +10,19 @@ use super::api::access::{cors, guard_api};
 use super::api::api_not_found;
 use super::api::articles::{list_articles, show_article as show_api_article};
 use super::api::openapi::{OPENAPI_PATH, show_openapi};
-use super::api::taxonomy::{list_authors, list_tags};
 use super::api::rates::{list_rates, show_rate_history};
 use super::api::search::search_articles;
+use super::api::taxonomy::{list_authors, list_tags};
 use super::delivery::deliver_pages;
 use super::feeds::robots::show_robots;
-use super::ghost::{
-    browse_authors, browse_pages, browse_posts, browse_settings, browse_tags, ghost_not_found, guard_ghost,
-    read_author, read_author_by_slug, read_post, read_post_by_slug, read_tag, read_tag_by_slug,
-};
 use super::feeds::sitemaps::{NEWS_PATH, show_news_sitemap, show_sitemap, show_sitemap_index};
 use super::feeds::{
     show_author_atom, show_author_rss, show_country_atom, show_country_rss, show_language_atom, show_language_rss,
     show_section_atom, show_section_rss, show_site_atom, show_site_rss, show_topic_atom, show_topic_rss,
+};
+use super::ghost::{
+    browse_authors, browse_pages, browse_posts, browse_settings, browse_tags, ghost_not_found, guard_ghost,
+    read_author, read_author_by_slug, read_post, read_post_by_slug, read_tag, read_tag_by_slug,
 };
 use super::site::archive::{
     list_author_archive, list_country_archive, list_latest, list_month_archive, list_section_archive,

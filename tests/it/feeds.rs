@@ -39,7 +39,8 @@ async fn newsroom(app: &TestApp) {
 
 /// Items' `<guid>` (RSS) or entries' `<id>` (Atom), in order.
 fn item_ids(xml: &str) -> Vec<String> {
-    let (start, end) = if xml.contains("<rss") { ("<guid isPermaLink=\"false\">", "</guid>") } else { ("<id>", "</id>") };
+    let (start, end) =
+        if xml.contains("<rss") { ("<guid isPermaLink=\"false\">", "</guid>") } else { ("<id>", "</id>") };
     let mut ids: Vec<String> = xml.split(start).skip(1).map(|s| s[..s.find(end).unwrap()].to_owned()).collect();
     if !xml.contains("<rss") {
         ids.remove(0); // the feed's own id
@@ -64,7 +65,11 @@ async fn feedparser(app: &TestApp, paths: &[&str], full: bool) {
     }
     let Some(output) = python_check("check_feeds.py", args).await else { return };
     let report = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "feedparser found problems in {paths:?}:\n{report}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "feedparser found problems in {paths:?}:\n{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[tokio::test]
@@ -96,8 +101,13 @@ async fn the_site_every_archive_and_every_language_have_rss_and_atom_feeds() {
     let rss = app.get_text("/feed/").await;
     assert_eq!(
         titles(&rss)[1..],
-        ["Grain deal &amp; &quot;quotes&quot; &lt;signed&gt;", "Dam repairs begin", "Метро Алматы продлят", "An older story"]
-            .map(str::to_owned)
+        [
+            "Grain deal &amp; &quot;quotes&quot; &lt;signed&gt;",
+            "Dam repairs begin",
+            "Метро Алматы продлят",
+            "An older story"
+        ]
+        .map(str::to_owned)
     );
     let base = &app.app.settings.site.base_url;
     assert!(rss.contains(&format!(r#"<atom:link href="{base}/feed/" rel="self" type="application/rss+xml"/>"#)));

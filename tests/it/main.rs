@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed unwrap in a test is a failed test")]
 
+mod api;
 mod article;
 mod bad_input;
 mod chrome;
@@ -17,3 +18,4 @@ mod rates;
 mod search;
 mod seo;
 mod valid_html;
+mod wxr;

@@ -153,7 +153,9 @@ async fn every_page_has_a_canonical_address_title_description_and_social_tags() 
         ] {
             assert!(meta(&html, attribute, name).is_some_and(|v| !v.is_empty()), "{path}: no {name}");
         }
-        assert!(html.contains(r#"<link rel="alternate" type="application/rss+xml" title="Steppe Post" href="/feed/">"#));
+        assert!(
+            html.contains(r#"<link rel="alternate" type="application/rss+xml" title="Steppe Post" href="/feed/">"#)
+        );
     }
     let archive = app.get_text("/tag/water/").await;
     assert!(archive.contains(r#"type="application/rss+xml" title="Water — Steppe Post" href="/tag/water/feed/">"#));

@@ -122,14 +122,25 @@ pub fn clean_content(content: &str, gallery: GalleryImages<'_>) -> Cleaned {
     Cleaned { html, unknown_shortcodes }
 }
 
-/// Removes `<!-- … -->`: block delimiters, `<!--more-->`, `<!--nextpage-->`.
+/// Removes `<!-- … -->`: block delimiters, `<!--more-->`, `<!--nextpage-->`. A comment
+/// alone on its line takes the line with it, so that block content does not come out
+/// as paragraphs separated by runs of empty lines.
 fn strip_comments(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find("<!--") {
         let Some(len) = rest[start + 4..].find("-->") else { break };
-        out.push_str(&rest[..start]);
-        rest = &rest[start + 4 + len + 3..];
+        let before = &rest[..start];
+        let mut after = &rest[start + 4 + len + 3..];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let tail = after.trim_start_matches([' ', '\t']);
+        if before[line_start..].trim().is_empty() && (tail.is_empty() || tail.starts_with('\n')) {
+            out.push_str(&before[..line_start]);
+            after = tail.strip_prefix('\n').unwrap_or(tail);
+        } else {
+            out.push_str(before);
+        }
+        rest = after;
     }
     out.push_str(rest);
     out
@@ -241,7 +252,8 @@ fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
 }
 
 fn figure(image: &GalleryImage) -> String {
-    let mut html = format!(r#"<figure><img src="{}" alt="{}">"#, escape_attribute(&image.url), escape_attribute(&image.alt));
+    let mut html =
+        format!(r#"<figure><img src="{}" alt="{}">"#, escape_attribute(&image.url), escape_attribute(&image.alt));
     if !image.caption.trim().is_empty() {
         html.push_str("<figcaption>");
         html.push_str(image.caption.trim());
@@ -292,8 +304,8 @@ fn pieces(html: &str) -> Vec<Piece<'_>> {
     let bytes = html.as_bytes();
     let (mut i, mut text_from) = (0, 0);
     while i < bytes.len() {
-        let starts_tag = bytes[i] == b'<'
-            && bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || (*b == b'/' || *b == b'!'));
+        let starts_tag =
+            bytes[i] == b'<' && bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || (*b == b'/' || *b == b'!'));
         if !starts_tag {
             i += 1;
             continue;
@@ -454,21 +466,29 @@ mod tests {
     #[test]
     fn block_comments_go_and_block_content_keeps_its_shape() {
         let content = "<!-- wp:paragraph -->\n<p>Hi</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:latest-posts /-->";
-        assert_eq!(clean(content).html, "\n<p>Hi</p>\n\n\n");
+        assert_eq!(clean(content).html, "<p>Hi</p>\n\n");
     }
 
     #[test]
     fn embeds_and_lone_urls_become_links() {
         let html = clean("Watch:\n\n[embed]https://www.youtube.com/watch?v=x1[/embed]\n\nhttps://vimeo.com/42\n").html;
-        assert!(html.contains(r#"<p><a href="https://www.youtube.com/watch?v=x1">https://www.youtube.com/watch?v=x1</a></p>"#), "{html}");
+        assert!(
+            html.contains(
+                r#"<p><a href="https://www.youtube.com/watch?v=x1">https://www.youtube.com/watch?v=x1</a></p>"#
+            ),
+            "{html}"
+        );
         assert!(html.contains(r#"<p><a href="https://vimeo.com/42">https://vimeo.com/42</a></p>"#), "{html}");
-        let block = "<!-- wp:embed -->\n<figure><div class=\"wp-block-embed__wrapper\">\nhttps://youtu.be/x\n</div></figure>";
+        let block =
+            "<!-- wp:embed -->\n<figure><div class=\"wp-block-embed__wrapper\">\nhttps://youtu.be/x\n</div></figure>";
         assert!(clean(block).html.contains(r#"<a href="https://youtu.be/x">"#));
     }
 
     #[test]
     fn unknown_shortcodes_stay_as_text_and_are_counted() {
-        let cleaned = clean(r#"Tips: [contact-form-7 id="5"] and [sic] and [note]x[/note] and [[gallery]] and [audio https://a/b.mp3]"#);
+        let cleaned = clean(
+            r#"Tips: [contact-form-7 id="5"] and [sic] and [note]x[/note] and [[gallery]] and [audio https://a/b.mp3]"#,
+        );
         assert!(cleaned.html.contains(r#"[contact-form-7 id="5"]"#));
         assert!(cleaned.html.contains("[sic]"));
         assert!(cleaned.html.contains("and [gallery] and"), "an escaped shortcode is text: {}", cleaned.html);
@@ -477,7 +497,9 @@ mod tests {
 
     #[test]
     fn captions_become_figures_outside_paragraphs() {
-        let html = clean("Intro\n\n[caption id=\"a\" width=\"300\"]<img src=\"/x.png\" alt=\"X\"> The dam[/caption]\n\nEnd").html;
+        let html =
+            clean("Intro\n\n[caption id=\"a\" width=\"300\"]<img src=\"/x.png\" alt=\"X\"> The dam[/caption]\n\nEnd")
+                .html;
         assert_eq!(
             html,
             "<p>Intro</p>\n<figure><img src=\"/x.png\" alt=\"X\"><figcaption>The dam</figcaption></figure>\n<p>End</p>\n"
@@ -493,7 +515,10 @@ mod tests {
                 .collect()
         };
         let html = clean_content(r#"[gallery columns="2" ids="7,8"]"#, &images).html;
-        assert_eq!(html, "<figure><img src=\"/m/7.jpg\" alt=\"A&quot;7\"></figure>\n<figure><img src=\"/m/8.jpg\" alt=\"A&quot;8\"></figure>\n");
+        assert_eq!(
+            html,
+            "<figure><img src=\"/m/7.jpg\" alt=\"A&quot;7\"></figure>\n<figure><img src=\"/m/8.jpg\" alt=\"A&quot;8\"></figure>\n"
+        );
         assert!(clean_content("[gallery]", &images).html.contains("/m/1.jpg"));
         assert_eq!(clean("[gallery]").unknown_shortcodes, ["gallery"], "a gallery with no images stays as text");
     }

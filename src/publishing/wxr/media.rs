@@ -95,7 +95,8 @@ impl Uploads {
             let scheme = ["https:", "http:"].into_iter().find(|s| rest[..at].ends_with(s)).map_or(0, str::len);
             let start = at - scheme;
             let before = rest[..start].chars().next_back();
-            let standalone = scheme > 0 || before.is_none_or(|c| matches!(c, '"' | '\'' | '=' | '(' | ' ' | '\n' | ','));
+            let standalone =
+                scheme > 0 || before.is_none_or(|c| matches!(c, '"' | '\'' | '=' | '(' | ' ' | '\n' | ','));
             let end = rest[at..]
                 .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | '?' | '#' | '\\'))
                 .map_or(rest.len(), |len| at + len);
@@ -248,7 +249,9 @@ mod tests {
         assert_eq!((uploads.copied, uploads.present), (2, 0));
         assert_eq!(uploads.missing.len(), 1);
         assert_eq!(uploads.missing[0].url, "//steppe.example/wp-content/uploads/2025/12/gone.png");
-        assert!(uploads.moved.contains(&("/wp-content/uploads/2025/12/dam.png".into(), "/media/2025/12/dam.png".into())));
+        assert!(
+            uploads.moved.contains(&("/wp-content/uploads/2025/12/dam.png".into(), "/media/2025/12/dam.png".into()))
+        );
 
         let mut again = Uploads::new(
             Some(dir.path().join("uploads")),
@@ -263,7 +266,10 @@ mod tests {
 
     #[test]
     fn wordpress_com_file_hosts_are_upload_bases() {
-        assert_eq!(upload_base("https://cdn.files.wordpress.com/2024/01/x.jpg").as_deref(), Some("//cdn.files.wordpress.com/"));
+        assert_eq!(
+            upload_base("https://cdn.files.wordpress.com/2024/01/x.jpg").as_deref(),
+            Some("//cdn.files.wordpress.com/")
+        );
         assert_eq!(
             upload_base("http://a.example/blog/wp-content/uploads/sites/2/x.jpg").as_deref(),
             Some("//a.example/blog/wp-content/uploads/")

@@ -155,7 +155,7 @@ pub struct WxrReport {
 #[derive(Debug, thiserror::Error)]
 pub enum WxrError {
     /// The file cannot be opened or read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -187,7 +187,7 @@ pub enum WxrError {
         problems: Vec<ItemProblem>,
     },
     /// A media file could not be written.
-    #[error("cannot copy media into {dir}: {source}")]
+    #[error("cannot copy media into {dir}")]
     Media {
         /// The media directory.
         dir: PathBuf,
@@ -359,13 +359,14 @@ fn survey(path: &Path, options: &WxrOptions, now: Timestamp, progress: &dyn Fn(u
     let mut reader = WxrReader::new(BufReader::new(open(path)?));
     let mut survey = Survey::default();
     let mut items = 0u64;
+    let mut seen_terms = HashSet::new();
     while let Some(item) = reader.next_item().map_err(|e| read_error(path, e))? {
         items += 1;
-        if items % 256 == 0 {
+        if items.is_multiple_of(256) {
             progress(reader.position());
         }
         for term in &item.terms {
-            if !survey.item_terms.iter().any(|t| t.domain == term.domain && t.slug == term.slug) {
+            if seen_terms.insert((term.domain.clone(), term.slug.clone())) {
                 survey.item_terms.push(term.clone());
             }
         }
@@ -517,7 +518,8 @@ fn old_path(link: &str) -> Option<String> {
 /// `/2025/12/05/slug/` → `/2025/12/05/`.
 fn day_archive(path: &str) -> Option<&str> {
     let day = path.get(..12)?;
-    let shape = day.bytes().enumerate().all(|(i, b)| if [0, 5, 8, 11].contains(&i) { b == b'/' } else { b.is_ascii_digit() });
+    let shape =
+        day.bytes().enumerate().all(|(i, b)| if [0, 5, 8, 11].contains(&i) { b == b'/' } else { b.is_ascii_digit() });
     shape.then_some(day)
 }
 
@@ -612,9 +614,7 @@ impl<'s> Import<'s> {
         let used = survey.item_terms.iter().map(|t| (t.domain.as_str(), t.slug.as_str(), t.name.as_str()));
         for (taxonomy, slug, name) in header.chain(used) {
             let key = (taxonomy.to_owned(), percent_decode(slug).to_lowercase());
-            if !terms.contains_key(&key) {
-                terms.insert(key, term_tag(taxonomy, slug, name, &options.categories));
-            }
+            terms.entry(key).or_insert_with(|| term_tag(taxonomy, slug, name, &options.categories));
         }
         let sites = [channel.base_blog_url.as_str(), channel.base_site_url.as_str(), channel.link.as_str()];
         let uploads = Uploads::new(
@@ -776,7 +776,12 @@ impl<'s> Import<'s> {
         // Countries first, then sections, then topics: the order pages show them in.
         tags.sort_by_key(|t| TagKind::ALL.iter().position(|k| *k == t.kind));
         let language = language
-            .or_else(|| ["_wpml_import_language_code", "_wpml_language"].iter().find_map(|k| item.meta(k)).and_then(language_code))
+            .or_else(|| {
+                ["_wpml_import_language_code", "_wpml_language"]
+                    .iter()
+                    .find_map(|k| item.meta(k))
+                    .and_then(language_code)
+            })
             .unwrap_or_else(|| self.default_language.clone());
         for tag in &tags {
             self.used_tags.insert((tag.kind, tag.slug.clone()));
@@ -815,7 +820,8 @@ impl<'s> Import<'s> {
         let modified = valid.modified_at.as_second().to_le_bytes();
         let id = wp_id.to_le_bytes();
         let people = draft.authors.iter().flat_map(|a| [a.slug.as_str().as_bytes(), a.name.as_bytes()]);
-        let filed = draft.tags.iter().flat_map(|t| [t.kind.as_str().as_bytes(), t.slug.as_str().as_bytes(), t.name.as_bytes()]);
+        let filed =
+            draft.tags.iter().flat_map(|t| [t.kind.as_str().as_bytes(), t.slug.as_str().as_bytes(), t.name.as_bytes()]);
         let fingerprint = fingerprint(
             [
                 &id[..],
@@ -848,9 +854,9 @@ fn term_tag(taxonomy: &str, slug: &str, name: &str, mappings: &[CategoryMapping]
             if decoded.eq_ignore_ascii_case("uncategorized") {
                 return None;
             }
-            let mapping = mappings.iter().find(|m| {
-                m.category.eq_ignore_ascii_case(&decoded) || m.category.eq_ignore_ascii_case(slug.trim())
-            });
+            let mapping = mappings
+                .iter()
+                .find(|m| m.category.eq_ignore_ascii_case(&decoded) || m.category.eq_ignore_ascii_case(slug.trim()));
             let (kind, name) = match mapping {
                 Some(m) => (m.kind, m.name.clone().unwrap_or(name)),
                 None => match country_named(&name).or_else(|| country_named(&decoded)) {
@@ -953,7 +959,8 @@ mod tests {
         let economy = term_tag("category", "economy", "Economy &amp; Trade", &[]).expect("tag");
         assert_eq!((economy.kind, economy.name.as_str()), (TagKind::Section, "Economy & Trade"));
         assert!(term_tag("category", "uncategorized", "Uncategorized", &[]).is_none());
-        let mapped = CategoryMapping { category: "kz-news".into(), kind: TagKind::Country, name: Some("Kazakhstan".into()) };
+        let mapped =
+            CategoryMapping { category: "kz-news".into(), kind: TagKind::Country, name: Some("Kazakhstan".into()) };
         let tag = term_tag("category", "kz-news", "KZ", &[mapped]).expect("tag");
         assert_eq!((tag.kind, tag.slug.as_str()), (TagKind::Country, "kazakhstan"));
         assert_eq!(term_tag("post_tag", "zerno", "Зерно", &[]).expect("tag").kind, TagKind::Topic);

@@ -164,7 +164,7 @@ enum Ns {
 
 /// The elements the reader acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tag {
+enum Elem {
     Rss,
     Channel,
     Item,
@@ -213,42 +213,42 @@ enum Tag {
     Other,
 }
 
-fn wp_tag(local: &str) -> Tag {
+fn wp_element(local: &str) -> Elem {
     match local {
-        "wxr_version" => Tag::WxrVersion,
-        "base_site_url" => Tag::BaseSiteUrl,
-        "base_blog_url" => Tag::BaseBlogUrl,
-        "author" => Tag::Author,
-        "author_id" => Tag::AuthorId,
-        "author_login" => Tag::AuthorLogin,
-        "author_email" => Tag::AuthorEmail,
-        "author_display_name" => Tag::AuthorDisplayName,
-        "author_first_name" => Tag::AuthorFirstName,
-        "author_last_name" => Tag::AuthorLastName,
-        "category" => Tag::Category,
-        "tag" => Tag::Tag,
-        "term" => Tag::Term,
-        "term_id" => Tag::TermId,
-        "term_taxonomy" => Tag::TermTaxonomy,
-        "category_nicename" | "tag_slug" | "term_slug" => Tag::TermSlug,
-        "cat_name" | "tag_name" | "term_name" => Tag::TermName,
-        "category_parent" | "term_parent" => Tag::TermParent,
-        "post_id" => Tag::PostId,
-        "post_date" => Tag::PostDate,
-        "post_date_gmt" => Tag::PostDateGmt,
-        "post_modified" => Tag::PostModified,
-        "post_modified_gmt" => Tag::PostModifiedGmt,
-        "post_name" => Tag::PostName,
-        "status" => Tag::Status,
-        "post_parent" => Tag::PostParent,
-        "post_type" => Tag::PostType,
-        "post_password" => Tag::PostPassword,
-        "attachment_url" => Tag::AttachmentUrl,
-        "postmeta" => Tag::Postmeta,
-        "meta_key" => Tag::MetaKey,
-        "meta_value" => Tag::MetaValue,
-        "comment" => Tag::Comment,
-        _ => Tag::Other,
+        "wxr_version" => Elem::WxrVersion,
+        "base_site_url" => Elem::BaseSiteUrl,
+        "base_blog_url" => Elem::BaseBlogUrl,
+        "author" => Elem::Author,
+        "author_id" => Elem::AuthorId,
+        "author_login" => Elem::AuthorLogin,
+        "author_email" => Elem::AuthorEmail,
+        "author_display_name" => Elem::AuthorDisplayName,
+        "author_first_name" => Elem::AuthorFirstName,
+        "author_last_name" => Elem::AuthorLastName,
+        "category" => Elem::Category,
+        "tag" => Elem::Tag,
+        "term" => Elem::Term,
+        "term_id" => Elem::TermId,
+        "term_taxonomy" => Elem::TermTaxonomy,
+        "category_nicename" | "tag_slug" | "term_slug" => Elem::TermSlug,
+        "cat_name" | "tag_name" | "term_name" => Elem::TermName,
+        "category_parent" | "term_parent" => Elem::TermParent,
+        "post_id" => Elem::PostId,
+        "post_date" => Elem::PostDate,
+        "post_date_gmt" => Elem::PostDateGmt,
+        "post_modified" => Elem::PostModified,
+        "post_modified_gmt" => Elem::PostModifiedGmt,
+        "post_name" => Elem::PostName,
+        "status" => Elem::Status,
+        "post_parent" => Elem::PostParent,
+        "post_type" => Elem::PostType,
+        "post_password" => Elem::PostPassword,
+        "attachment_url" => Elem::AttachmentUrl,
+        "postmeta" => Elem::Postmeta,
+        "meta_key" => Elem::MetaKey,
+        "meta_value" => Elem::MetaValue,
+        "comment" => Elem::Comment,
+        _ => Elem::Other,
     }
 }
 
@@ -276,28 +276,26 @@ impl Prefixes {
         self.0.iter().any(|(_, ns)| *ns == Ns::Wp)
     }
 
-    fn tag(&self, qname: &str, parent: Option<Tag>) -> Tag {
+    fn element(&self, qname: &str, parent: Option<Elem>) -> Elem {
         let (ns, local) = match qname.split_once(':') {
-            Some((prefix, local)) => {
-                (self.0.iter().find(|(p, _)| p == prefix).map_or(Ns::Other, |(_, ns)| *ns), local)
-            }
+            Some((prefix, local)) => (self.0.iter().find(|(p, _)| p == prefix).map_or(Ns::Other, |(_, ns)| *ns), local),
             None => (Ns::Rss, qname),
         };
         match (ns, local) {
-            (Ns::Rss, "rss") => Tag::Rss,
-            (Ns::Rss, "channel") => Tag::Channel,
-            (Ns::Rss, "item") => Tag::Item,
-            (Ns::Rss, "title") => Tag::Title,
-            (Ns::Rss, "link") => Tag::Link,
-            (Ns::Rss, "pubDate") => Tag::PubDate,
-            (Ns::Rss, "guid") => Tag::Guid,
-            (Ns::Rss, "language") => Tag::Language,
-            (Ns::Rss, "category") if parent == Some(Tag::Item) => Tag::ItemCategory,
-            (Ns::Dc, "creator") => Tag::Creator,
-            (Ns::Content, "encoded") => Tag::ContentEncoded,
-            (Ns::Excerpt, "encoded") => Tag::ExcerptEncoded,
-            (Ns::Wp, local) => wp_tag(local),
-            _ => Tag::Other,
+            (Ns::Rss, "rss") => Elem::Rss,
+            (Ns::Rss, "channel") => Elem::Channel,
+            (Ns::Rss, "item") => Elem::Item,
+            (Ns::Rss, "title") => Elem::Title,
+            (Ns::Rss, "link") => Elem::Link,
+            (Ns::Rss, "pubDate") => Elem::PubDate,
+            (Ns::Rss, "guid") => Elem::Guid,
+            (Ns::Rss, "language") => Elem::Language,
+            (Ns::Rss, "category") if parent == Some(Elem::Item) => Elem::ItemCategory,
+            (Ns::Dc, "creator") => Elem::Creator,
+            (Ns::Content, "encoded") => Elem::ContentEncoded,
+            (Ns::Excerpt, "encoded") => Elem::ExcerptEncoded,
+            (Ns::Wp, local) => wp_element(local),
+            _ => Elem::Other,
         }
     }
 }
@@ -308,7 +306,7 @@ pub struct WxrReader<R> {
     buf: Vec<u8>,
     prefixes: Prefixes,
     /// Open elements, innermost last, with their names as written for messages.
-    open: Vec<(Tag, String)>,
+    open: Vec<(Elem, String)>,
     text: String,
     channel: Channel,
     author: WpAuthor,
@@ -359,6 +357,12 @@ impl<R: BufRead> WxrReader<R> {
             let event = match self.reader.read_event_into(&mut self.buf) {
                 Ok(event) => event.into_owned(),
                 Err(quick_xml::Error::Io(e)) => return Err(ReadError::Io(e.to_string())),
+                // Markup left open (a tag, a CDATA section, a comment) is only found at
+                // the end of the input: the file was cut inside it.
+                Err(e @ quick_xml::Error::Syntax(_)) => {
+                    let message = format!("{e}: {}", self.where_it_ends());
+                    return Err(ReadError::Malformed { offset: self.reader.error_position(), message });
+                }
                 Err(e) => {
                     return Err(ReadError::Malformed { offset: self.reader.error_position(), message: e.to_string() });
                 }
@@ -413,13 +417,18 @@ impl<R: BufRead> WxrReader<R> {
     }
 
     fn cut_off(&self) -> ReadError {
+        ReadError::Malformed { offset: self.reader.buffer_position(), message: self.where_it_ends() }
+    }
+
+    /// Which elements the file ends inside, and which post is incomplete.
+    fn where_it_ends(&self) -> String {
         let inside: Vec<String> = self.open.iter().map(|(_, name)| format!("<{name}>")).collect();
         let mut message = format!("the file ends inside {} (is it cut off?)", inside.join(" "));
-        if self.item.offset > 0 && self.open.iter().any(|(tag, _)| *tag == Tag::Item) {
+        if self.item.offset > 0 && self.open.iter().any(|(tag, _)| *tag == Elem::Item) {
             let id = if self.item.post_id.is_empty() { String::new() } else { format!(" {}", self.item.post_id) };
             message.push_str(&format!("; the last item, post{id}, is incomplete"));
         }
-        ReadError::Malformed { offset: self.reader.buffer_position(), message }
+        message
     }
 
     fn start(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<(), ReadError> {
@@ -449,12 +458,12 @@ impl<R: BufRead> WxrReader<R> {
             }
         }
         let parent = self.open.last().map(|(tag, _)| *tag);
-        let tag = self.prefixes.tag(qname, parent);
+        let tag = self.prefixes.element(qname, parent);
         match tag {
-            Tag::Item if parent == Some(Tag::Channel) => {
+            Elem::Item if parent == Some(Elem::Channel) => {
                 self.item = RawItem { offset: self.position(), ..RawItem::default() };
             }
-            Tag::ItemCategory => {
+            Elem::ItemCategory => {
                 let mut term = ItemTerm::default();
                 for attribute in start.attributes().flatten() {
                     let value = attribute.normalized_value(XmlVersion::Implicit1_0).unwrap_or_default().into_owned();
@@ -482,95 +491,95 @@ impl<R: BufRead> WxrReader<R> {
         let text = std::mem::take(&mut self.text);
         let mut finished = None;
         match (grandparent, parent, tag) {
-            (_, Some(Tag::Channel), Tag::Item) => finished = Some(std::mem::take(&mut self.item)),
-            (_, Some(Tag::Item), field) => self.item_field(field, text),
-            (Some(Tag::Item), Some(Tag::Postmeta), Tag::MetaKey) => self.meta.0 = text,
-            (Some(Tag::Item), Some(Tag::Postmeta), Tag::MetaValue) => self.meta.1 = text,
-            (Some(Tag::Item), Some(Tag::Comment), _) => {}
-            (_, Some(Tag::Channel), Tag::Author) => self.channel.authors.push(std::mem::take(&mut self.author)),
-            (_, Some(Tag::Channel), Tag::Category | Tag::Tag | Tag::Term) => {
+            (_, Some(Elem::Channel), Elem::Item) => finished = Some(std::mem::take(&mut self.item)),
+            (_, Some(Elem::Item), field) => self.item_field(field, text),
+            (Some(Elem::Item), Some(Elem::Postmeta), Elem::MetaKey) => self.meta.0 = text,
+            (Some(Elem::Item), Some(Elem::Postmeta), Elem::MetaValue) => self.meta.1 = text,
+            (Some(Elem::Item), Some(Elem::Comment), _) => {}
+            (_, Some(Elem::Channel), Elem::Author) => self.channel.authors.push(std::mem::take(&mut self.author)),
+            (_, Some(Elem::Channel), Elem::Category | Elem::Tag | Elem::Term) => {
                 let mut term = std::mem::take(&mut self.term);
                 if term.taxonomy.is_empty() {
-                    term.taxonomy = if tag == Tag::Category { "category" } else { "post_tag" }.to_owned();
+                    term.taxonomy = if tag == Elem::Category { "category" } else { "post_tag" }.to_owned();
                 }
                 self.channel.terms.push(term);
             }
-            (Some(Tag::Channel), Some(Tag::Author), field) => author_field(&mut self.author, field, text),
-            (Some(Tag::Channel), Some(Tag::Category | Tag::Tag | Tag::Term), field) => {
+            (Some(Elem::Channel), Some(Elem::Author), field) => author_field(&mut self.author, field, text),
+            (Some(Elem::Channel), Some(Elem::Category | Elem::Tag | Elem::Term), field) => {
                 term_field(&mut self.term, field, text);
             }
-            (_, Some(Tag::Channel), field) => self.channel_field(field, text),
+            (_, Some(Elem::Channel), field) => self.channel_field(field, text),
             _ => {}
         }
         self.open.pop();
         finished
     }
 
-    fn item_field(&mut self, field: Tag, text: String) {
+    fn item_field(&mut self, field: Elem, text: String) {
         let item = &mut self.item;
         match field {
-            Tag::Title => item.title = text,
-            Tag::Link => item.link = text,
-            Tag::PubDate => item.pub_date = text,
-            Tag::Guid => item.guid = text,
-            Tag::Creator => item.creator = text,
-            Tag::ContentEncoded => item.content = text,
-            Tag::ExcerptEncoded => item.excerpt = text,
-            Tag::PostId => item.post_id = text,
-            Tag::PostDate => item.post_date = text,
-            Tag::PostDateGmt => item.post_date_gmt = text,
-            Tag::PostModified => item.post_modified = text,
-            Tag::PostModifiedGmt => item.post_modified_gmt = text,
-            Tag::PostName => item.post_name = text,
-            Tag::Status => item.status = text,
-            Tag::PostParent => item.post_parent = text,
-            Tag::PostType => item.post_type = text,
-            Tag::PostPassword => item.post_password = text,
-            Tag::AttachmentUrl => item.attachment_url = text,
-            Tag::ItemCategory => {
+            Elem::Title => item.title = text,
+            Elem::Link => item.link = text,
+            Elem::PubDate => item.pub_date = text,
+            Elem::Guid => item.guid = text,
+            Elem::Creator => item.creator = text,
+            Elem::ContentEncoded => item.content = text,
+            Elem::ExcerptEncoded => item.excerpt = text,
+            Elem::PostId => item.post_id = text,
+            Elem::PostDate => item.post_date = text,
+            Elem::PostDateGmt => item.post_date_gmt = text,
+            Elem::PostModified => item.post_modified = text,
+            Elem::PostModifiedGmt => item.post_modified_gmt = text,
+            Elem::PostName => item.post_name = text,
+            Elem::Status => item.status = text,
+            Elem::PostParent => item.post_parent = text,
+            Elem::PostType => item.post_type = text,
+            Elem::PostPassword => item.post_password = text,
+            Elem::AttachmentUrl => item.attachment_url = text,
+            Elem::ItemCategory => {
                 if let Some(term) = item.terms.last_mut() {
                     term.name = text;
                 }
             }
-            Tag::Postmeta => item.meta.push(std::mem::take(&mut self.meta)),
-            Tag::Comment => item.comments += 1,
+            Elem::Postmeta => item.meta.push(std::mem::take(&mut self.meta)),
+            Elem::Comment => item.comments += 1,
             _ => {}
         }
     }
 
-    fn channel_field(&mut self, field: Tag, text: String) {
+    fn channel_field(&mut self, field: Elem, text: String) {
         let channel = &mut self.channel;
         match field {
-            Tag::Title => channel.title = text,
-            Tag::Link => channel.link = text,
-            Tag::Language => channel.language = text,
-            Tag::WxrVersion => channel.wxr_version = text,
-            Tag::BaseSiteUrl => channel.base_site_url = text,
-            Tag::BaseBlogUrl => channel.base_blog_url = text,
+            Elem::Title => channel.title = text,
+            Elem::Link => channel.link = text,
+            Elem::Language => channel.language = text,
+            Elem::WxrVersion => channel.wxr_version = text,
+            Elem::BaseSiteUrl => channel.base_site_url = text,
+            Elem::BaseBlogUrl => channel.base_blog_url = text,
             _ => {}
         }
     }
 }
 
-fn author_field(author: &mut WpAuthor, field: Tag, text: String) {
+fn author_field(author: &mut WpAuthor, field: Elem, text: String) {
     match field {
-        Tag::AuthorId => author.id = text.trim().parse().ok(),
-        Tag::AuthorLogin => author.login = text,
-        Tag::AuthorEmail => author.email = text,
-        Tag::AuthorDisplayName => author.display_name = text,
-        Tag::AuthorFirstName => author.first_name = text,
-        Tag::AuthorLastName => author.last_name = text,
+        Elem::AuthorId => author.id = text.trim().parse().ok(),
+        Elem::AuthorLogin => author.login = text,
+        Elem::AuthorEmail => author.email = text,
+        Elem::AuthorDisplayName => author.display_name = text,
+        Elem::AuthorFirstName => author.first_name = text,
+        Elem::AuthorLastName => author.last_name = text,
         _ => {}
     }
 }
 
-fn term_field(term: &mut WpTerm, field: Tag, text: String) {
+fn term_field(term: &mut WpTerm, field: Elem, text: String) {
     match field {
-        Tag::TermId => term.id = text.trim().parse().ok(),
-        Tag::TermTaxonomy => term.taxonomy = text,
-        Tag::TermSlug => term.slug = text,
-        Tag::TermName => term.name = text,
-        Tag::TermParent => term.parent = text,
+        Elem::TermId => term.id = text.trim().parse().ok(),
+        Elem::TermTaxonomy => term.taxonomy = text,
+        Elem::TermSlug => term.slug = text,
+        Elem::TermName => term.name = text,
+        Elem::TermParent => term.parent = text,
         _ => {}
     }
 }
@@ -629,7 +638,10 @@ mod tests {
         assert_eq!(item.title, "Grain & water");
         assert_eq!(item.content, "<p>Body</p>");
         assert_eq!(item.post_id, "12");
-        assert_eq!(item.terms, [ItemTerm { domain: "category".into(), slug: "economy".into(), name: "Economy".into() }]);
+        assert_eq!(
+            item.terms,
+            [ItemTerm { domain: "category".into(), slug: "economy".into(), name: "Economy".into() }]
+        );
         assert_eq!(item.meta, [("_thumbnail_id".to_owned(), "40".to_owned())], "comment meta is not post meta");
         assert_eq!(item.comments, 1);
         assert_eq!(&xml[usize::try_from(item.offset).expect("small") - 6..][..6], "<item>");

@@ -61,15 +61,24 @@ fn plan(query: &ArticleQuery) -> Plan<'_> {
 }
 
 /// Values of `?2`…`?6` of [`MATCHING`].
-fn general_params(query: &ArticleQuery) -> StoreResult<(i64, i64, Option<&str>, Option<i64>, String)> {
-    let tags = serde_json::to_string(&query.tags).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    Ok((
-        query.from.map_or(i64::MIN, Timestamp::as_second),
-        query.until.map_or(i64::MAX, Timestamp::as_second),
-        query.language.as_ref().map(|l| l.as_str()),
-        query.author,
-        tags,
-    ))
+struct Bindings<'a> {
+    from: i64,
+    until: i64,
+    language: Option<&'a str>,
+    author: Option<i64>,
+    tags: String,
+}
+
+impl<'a> Bindings<'a> {
+    fn of(query: &'a ArticleQuery) -> StoreResult<Self> {
+        Ok(Self {
+            from: query.from.map_or(i64::MIN, Timestamp::as_second),
+            until: query.until.map_or(i64::MAX, Timestamp::as_second),
+            language: query.language.as_ref().map(|l| l.as_str()),
+            author: query.author,
+            tags: serde_json::to_string(&query.tags).map_err(|e| StoreError::Invalid(e.to_string()))?,
+        })
+    }
 }
 
 /// Identities of the published articles matching `query`, newest first.
@@ -92,11 +101,13 @@ pub(super) fn find_ids(
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(db),
         Plan::General => {
-            let (from, until, language, author, tags) = general_params(query)?;
+            let b = Bindings::of(query)?;
             let sql = format!("SELECT a.id {MATCHING} ORDER BY a.published_at DESC, a.id DESC LIMIT ?7 OFFSET ?8");
             conn.prepare_cached(&sql)
                 .map_err(db)?
-                .query_map(params![now, from, until, language, author, tags, limit, skip], |r| r.get::<_, i64>(0))
+                .query_map(params![now, b.from, b.until, b.language, b.author, b.tags, limit, skip], |r| {
+                    r.get::<_, i64>(0)
+                })
                 .map_err(db)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(db)
@@ -115,11 +126,11 @@ pub(super) fn count(conn: &Connection, query: &ArticleQuery, now: Timestamp) -> 
             .query_row(params![language, now], |r| r.get(0))
             .map_err(db)?,
         Plan::General => {
-            let (from, until, language, author, tags) = general_params(query)?;
+            let b = Bindings::of(query)?;
             let sql = format!("SELECT COUNT(*) {MATCHING}");
             conn.prepare_cached(&sql)
                 .map_err(db)?
-                .query_row(params![now, from, until, language, author, tags], |r| r.get(0))
+                .query_row(params![now, b.from, b.until, b.language, b.author, b.tags], |r| r.get(0))
                 .map_err(db)?
         }
     };
@@ -196,7 +207,12 @@ pub(super) fn whole_articles(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<
 
 /// Public articles in store order (oldest first), so that a sitemap file keeps its
 /// addresses as the archive grows and only the last file changes on publish.
-pub(super) fn sitemap_entries(conn: &Connection, now: Timestamp, offset: u64, limit: u32) -> StoreResult<Vec<SitemapEntry>> {
+pub(super) fn sitemap_entries(
+    conn: &Connection,
+    now: Timestamp,
+    offset: u64,
+    limit: u32,
+) -> StoreResult<Vec<SitemapEntry>> {
     conn.prepare_cached(
         "SELECT slug, published_at, updated_at FROM articles
          WHERE status = 'published' AND published_at <= ?1 ORDER BY id LIMIT ?2 OFFSET ?3",

@@ -103,8 +103,7 @@ fn free_slug(tx: &Connection, wanted: &Slug, wp_id: i64, mine: Option<i64>) -> S
             1 => suffixed(wanted, &format!("-{wp_id}"))?,
             n => suffixed(wanted, &format!("-{wp_id}-{n}"))?,
         };
-        let held_by: Option<i64> =
-            holder.query_row([candidate.as_str()], |r| r.get(0)).optional().map_err(db)?;
+        let held_by: Option<i64> = holder.query_row([candidate.as_str()], |r| r.get(0)).optional().map_err(db)?;
         if held_by.is_none() || held_by == mine {
             return Ok(candidate);
         }
@@ -203,9 +202,10 @@ pub(super) fn redirect_key(path: &str) -> String {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let escaped = (bytes[i] == b'%').then(|| bytes.get(i + 1..i + 3)).flatten().and_then(|hex| {
-            std::str::from_utf8(hex).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        });
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok()));
         match escaped {
             Some(byte) => {
                 decoded.push(byte);

@@ -108,7 +108,10 @@ impl ArticleResource {
             url: absolute(settings, &format!("/{}/", article.slug)),
             title: article.title.clone(),
             dek: article.dek.clone(),
-            excerpt: article.excerpt.clone().unwrap_or_else(|| excerpt(&article.body_text, settings.site.excerpt_words)),
+            excerpt: article
+                .excerpt
+                .clone()
+                .unwrap_or_else(|| excerpt(&article.body_text, settings.site.excerpt_words)),
             html: article.body_html.clone(),
             published_at: article.published_at.to_string(),
             updated_at: article.updated_at.max(article.published_at).to_string(),
@@ -181,8 +184,10 @@ struct ListRequest {
 impl ListRequest {
     fn parse(pairs: &[(String, String)]) -> Result<Self, ApiError> {
         let value = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+        // An empty value is refused like any other that is not one, as the OpenAPI
+        // document says: an API client that sends `to=` has a bug worth hearing about.
         let number = |name: &str, default: u32, max: u32| match value(name) {
-            None | Some("") => Ok(default),
+            None => Ok(default),
             Some(text) => text
                 .parse::<u32>()
                 .ok()
@@ -190,19 +195,19 @@ impl ListRequest {
                 .ok_or_else(|| ApiError::BadRequest(format!("{name} must be a whole number from 1 to {max}."))),
         };
         let slug = |name: &str| match value(name) {
-            None | Some("") => Ok(None),
+            None => Ok(None),
             Some(text) => Slug::parse(text)
                 .map(Some)
                 .map_err(|_| ApiError::BadRequest(format!("{name} must be a slug such as kazakhstan."))),
         };
         let date = |name: &str| match value(name) {
-            None | Some("") => Ok(None),
+            None => Ok(None),
             Some(text) => parse_day(text)
                 .map(Some)
                 .ok_or_else(|| ApiError::BadRequest(format!("{name} must be a date written YYYY-MM-DD."))),
         };
         let language = match value("language") {
-            None | Some("") => None,
+            None => None,
             Some(text) => Some(
                 Language::parse(text)
                     .filter(|_| text.bytes().all(|b| b.is_ascii_lowercase()))
@@ -212,7 +217,7 @@ impl ListRequest {
         Ok(Self {
             page: number("page", 1, MAX_PAGE)?,
             per_page: number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
-            fields: value("fields").filter(|f| !f.is_empty()).map(parse_fields).transpose()?,
+            fields: value("fields").map(parse_fields).transpose()?,
             country: slug("country")?,
             section: slug("section")?,
             tag: slug("tag")?,
@@ -227,7 +232,8 @@ impl ListRequest {
     /// nothing can match.
     async fn query(&self, app: &App) -> Result<Option<ArticleQuery>, ApiError> {
         let mut query = ArticleQuery { language: self.language.clone(), ..ArticleQuery::default() };
-        for (kind, slug) in [(TagKind::Country, &self.country), (TagKind::Section, &self.section), (TagKind::Topic, &self.tag)]
+        for (kind, slug) in
+            [(TagKind::Country, &self.country), (TagKind::Section, &self.section), (TagKind::Topic, &self.tag)]
         {
             if let Some(slug) = slug {
                 match app.store.tag(kind, slug).await? {
@@ -262,9 +268,12 @@ fn parse_day(text: &str) -> Option<Date> {
 /// `title,url` into known field names.
 fn parse_fields(text: &str) -> Result<BTreeSet<&'static str>, ApiError> {
     let mut chosen: BTreeSet<&'static str> = ["id", "slug"].into();
-    for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+    for name in text.split(',').map(str::trim) {
         let known = FIELDS.iter().find(|f| **f == name).ok_or_else(|| {
-            ApiError::BadRequest(format!("{name:?} is not a field of an article; the fields are {}.", FIELDS.join(", ")))
+            ApiError::BadRequest(format!(
+                "{name:?} is not a field of an article; the fields are {}.",
+                FIELDS.join(", ")
+            ))
         })?;
         chosen.insert(known);
     }

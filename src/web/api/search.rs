@@ -87,6 +87,7 @@ pub async fn search_articles(
     if input.asks() {
         let found = find(&app, &input, per_page).await?;
         let words = app.settings.site.excerpt_words;
+        let mut highlighter = found.highlight.highlighter();
         answer.total = found.paging.total;
         answer.pages = if found.paging.total == 0 { 0 } else { found.paging.last_page() };
         answer.suggestion = found.suggestion;
@@ -105,8 +106,8 @@ pub async fn search_articles(
                     country: article.first_tag(TagKind::Country).map(|t| t.name.clone()),
                     authors: article.authors.iter().map(|a| a.name.clone()).collect(),
                     highlights: Highlights {
-                        title: found.highlight.mark(&article.title, &article.language),
-                        excerpt: found.highlight.mark(&text, &article.language),
+                        title: highlighter.mark(&article.title, &article.language),
+                        excerpt: highlighter.mark(&text, &article.language),
                     },
                     excerpt: text,
                 }

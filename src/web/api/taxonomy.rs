@@ -52,10 +52,11 @@ pub async fn list_tags(
 ) -> Result<Response, ApiError> {
     let Query(pairs) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let kind = match pairs.iter().rev().find(|(k, _)| k == "kind").map(|(_, v)| v.trim()) {
-        None | Some("") => None,
-        Some(text) => Some(TagKind::parse(text).ok_or_else(|| {
-            ApiError::BadRequest("kind must be one of country, section or topic.".to_owned())
-        })?),
+        None => None,
+        Some(text) => Some(
+            TagKind::parse(text)
+                .ok_or_else(|| ApiError::BadRequest("kind must be one of country, section or topic.".to_owned()))?,
+        ),
     };
     let tags = app
         .store

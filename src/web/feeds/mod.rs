@@ -21,7 +21,7 @@ use jiff::Timestamp;
 use crate::app::App;
 use crate::domain::article::{Article, Language};
 use crate::domain::excerpt::excerpt;
-use crate::domain::taxonomy::{TagKind, Tag};
+use crate::domain::taxonomy::{Tag, TagKind};
 use crate::render::seo::{absolute, article_section, base_url};
 use crate::store::ArticleQuery;
 use crate::web::error::AppError;
@@ -222,11 +222,8 @@ fn feed_item(app: &App, article: &Article) -> FeedItem {
     if let Some(first) = article_section(article) {
         tags.sort_by_key(|t| t.id != first.id);
     }
-    let mut authors: Vec<(String, String)> = article
-        .authors
-        .iter()
-        .map(|a| (a.name.clone(), absolute(settings, &format!("/author/{}/", a.slug))))
-        .collect();
+    let mut authors: Vec<(String, String)> =
+        article.authors.iter().map(|a| (a.name.clone(), absolute(settings, &format!("/author/{}/", a.slug)))).collect();
     if authors.is_empty() {
         authors.push((settings.site.name.clone(), absolute(settings, "/")));
     }
@@ -296,7 +293,10 @@ pub async fn show_site_atom(State(app): State<Arc<App>>) -> Result<Response, App
 }
 
 /// `GET /country/{slug}/feed/`.
-pub async fn show_country_rss(State(app): State<Arc<App>>, Segments(s): Segments<String>) -> Result<Response, AppError> {
+pub async fn show_country_rss(
+    State(app): State<Arc<App>>,
+    Segments(s): Segments<String>,
+) -> Result<Response, AppError> {
     respond(&app, tag_scope(&app, TagKind::Country, &s).await?, Format::Rss).await
 }
 
@@ -309,7 +309,10 @@ pub async fn show_country_atom(
 }
 
 /// `GET /section/{slug}/feed/`.
-pub async fn show_section_rss(State(app): State<Arc<App>>, Segments(s): Segments<String>) -> Result<Response, AppError> {
+pub async fn show_section_rss(
+    State(app): State<Arc<App>>,
+    Segments(s): Segments<String>,
+) -> Result<Response, AppError> {
     respond(&app, tag_scope(&app, TagKind::Section, &s).await?, Format::Rss).await
 }
 
@@ -337,7 +340,10 @@ pub async fn show_author_rss(State(app): State<Arc<App>>, Segments(s): Segments<
 }
 
 /// `GET /author/{slug}/atom.xml`.
-pub async fn show_author_atom(State(app): State<Arc<App>>, Segments(s): Segments<String>) -> Result<Response, AppError> {
+pub async fn show_author_atom(
+    State(app): State<Arc<App>>,
+    Segments(s): Segments<String>,
+) -> Result<Response, AppError> {
     respond(&app, author_scope(&app, &s).await?, Format::Atom).await
 }
 

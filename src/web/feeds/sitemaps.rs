@@ -100,16 +100,18 @@ pub async fn show_sitemap_index(State(app): State<Arc<App>>) -> Result<Response,
         entries.push((NEWS_PATH.to_owned(), Some(newest.published_at)));
     }
     let mut w = document();
-    w.create_element("sitemapindex").with_attribute(("xmlns", SITEMAP_NS)).write_inner_content(|w| {
-        for (path, lastmod) in &entries {
-            w.create_element("sitemap").write_inner_content(|w| {
-                text(w, "loc", &absolute(&app.settings, path))?;
-                lastmod_element(w, *lastmod)
-            })?;
-        }
-        Ok(())
-    })
-    .map_err(internal)?;
+    w.create_element("sitemapindex")
+        .with_attribute(("xmlns", SITEMAP_NS))
+        .write_inner_content(|w| {
+            for (path, lastmod) in &entries {
+                w.create_element("sitemap").write_inner_content(|w| {
+                    text(w, "loc", &absolute(&app.settings, path))?;
+                    lastmod_element(w, *lastmod)
+                })?;
+            }
+            Ok(())
+        })
+        .map_err(internal)?;
     Ok(xml_response(w.into_inner(), XML_TYPE))
 }
 
@@ -129,10 +131,7 @@ pub async fn show_sitemap(State(app): State<Arc<App>>, Segments(file): Segments<
             if entries.is_empty() {
                 return Err(AppError::NotFound);
             }
-            entries
-                .into_iter()
-                .map(|e| (format!("/{}/", e.slug), Some(e.updated_at.max(e.published_at))))
-                .collect()
+            entries.into_iter().map(|e| (format!("/{}/", e.slug), Some(e.updated_at.max(e.published_at)))).collect()
         }
         SitemapFile::Tags(kind) => tag_urls(&app.store.tag_stats(now).await?, kind),
         SitemapFile::Authors => author_urls(&app.store.author_stats(now).await?),
@@ -145,21 +144,23 @@ pub async fn show_sitemap(State(app): State<Arc<App>>, Segments(file): Segments<
         return Err(AppError::NotFound);
     }
     let mut w = document();
-    w.create_element("urlset").with_attribute(("xmlns", SITEMAP_NS)).write_inner_content(|w| {
-        let base = crate::render::seo::base_url(settings);
-        let mut loc = String::with_capacity(base.len() + 128);
-        for (path, lastmod) in &urls {
-            loc.clear();
-            loc.push_str(base);
-            loc.push_str(path);
-            w.create_element("url").write_inner_content(|w| {
-                text(w, "loc", &loc)?;
-                lastmod_element(w, *lastmod)
-            })?;
-        }
-        Ok(())
-    })
-    .map_err(internal)?;
+    w.create_element("urlset")
+        .with_attribute(("xmlns", SITEMAP_NS))
+        .write_inner_content(|w| {
+            let base = crate::render::seo::base_url(settings);
+            let mut loc = String::with_capacity(base.len() + 128);
+            for (path, lastmod) in &urls {
+                loc.clear();
+                loc.push_str(base);
+                loc.push_str(path);
+                w.create_element("url").write_inner_content(|w| {
+                    text(w, "loc", &loc)?;
+                    lastmod_element(w, *lastmod)
+                })?;
+            }
+            Ok(())
+        })
+        .map_err(internal)?;
     Ok(xml_response(w.into_inner(), XML_TYPE))
 }
 

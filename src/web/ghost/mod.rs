@@ -143,7 +143,8 @@ impl Params {
     fn parse(pairs: &[(String, String)]) -> Result<Self, GhostError> {
         let value = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim());
         let list = |name: &str| -> Vec<String> {
-            value(name).map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+            value(name)
+                .map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
                 .unwrap_or_default()
         };
         let number = |name: &str, text: &str| {
@@ -356,9 +357,7 @@ async fn post_filter(app: &App, filter: Option<&str>) -> Result<Option<ArticleQu
 }
 
 fn unsupported(term: &str) -> GhostError {
-    GhostError::bad_request(format!(
-        "Filter {term:?} is not supported: use tag:SLUG or author:SLUG, joined by +."
-    ))
+    GhostError::bad_request(format!("Filter {term:?} is not supported: use tag:SLUG or author:SLUG, joined by +."))
 }
 
 /// `GET /ghost/api/content/posts/`.

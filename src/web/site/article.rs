@@ -41,12 +41,8 @@ pub async fn show_article(
         .or_else(|| article.excerpt.clone())
         .unwrap_or_else(|| excerpt(&article.body_text, DESCRIPTION_WORDS));
     let social = seo::article_meta(&app.settings, &app.tz, &article, &description);
-    let meta = Meta {
-        title: title(&app, &article.title),
-        description,
-        canonical: format!("/{}/", article.slug),
-        ..social
-    };
+    let meta =
+        Meta { title: title(&app, &article.title), description, canonical: format!("/{}/", article.slug), ..social };
     let page = ArticlePage {
         article: ArticleView::new(&article, &app.tz),
         related: related.iter().map(|a| Card::new(a, words, &app.tz)).collect(),

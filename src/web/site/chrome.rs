@@ -3,8 +3,8 @@
 use crate::app::App;
 use crate::domain::dates::date_line;
 use crate::domain::taxonomy::TagKind;
-use crate::render::ticker::ticker_items;
 use crate::render::seo::SiteSeo;
+use crate::render::ticker::ticker_items;
 use crate::render::views::{Chrome, Link};
 use crate::store::StoreResult;
 

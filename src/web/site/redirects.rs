@@ -57,7 +57,9 @@ pub async fn redirect_old_links(State(app): State<Arc<App>>, request: Request, n
 fn moved(target: &str) -> Option<Response> {
     let location = HeaderValue::from_str(target).ok()?;
     let cache = HeaderValue::from_static("public, max-age=86400");
-    Some((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location), (header::CACHE_CONTROL, cache)]).into_response())
+    Some(
+        (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location), (header::CACHE_CONTROL, cache)]).into_response(),
+    )
 }
 
 /// WordPress's addresses by query: `?p=`, `?page_id=`, `?cat=`, `?tag=`, `?author=`,
@@ -195,10 +197,7 @@ mod tests {
     #[test]
     fn a_pattern_with_a_query_matches_the_query() {
         let by_id = rule("/index.php?option=com_content&view=article&id={id}", "/archive/{id}/");
-        assert_eq!(
-            apply(&by_id, "/index.php?option=com_content&view=article&id=77").as_deref(),
-            Some("/archive/77/")
-        );
+        assert_eq!(apply(&by_id, "/index.php?option=com_content&view=article&id=77").as_deref(), Some("/archive/77/"));
         assert_eq!(apply(&by_id, "/index.php?option=com_content&view=article&id=77&x=1"), None);
     }
 

@@ -268,12 +268,13 @@ pub async fn show_search(
         let per_page = app.settings.site.per_page;
         let found = find(&app, &input, per_page).await?;
         let words = app.settings.site.excerpt_words;
+        let mut highlighter = found.highlight.highlighter();
         view.cards = found
             .items
             .iter()
             .map(|article| {
                 let card = Card::new(article, words, &app.tz);
-                let excerpt_html = found.highlight.mark(&card.excerpt, &article.language);
+                let excerpt_html = highlighter.mark(&card.excerpt, &article.language);
                 ResultCard { card, excerpt_html }
             })
             .collect();
