@@ -36,6 +36,11 @@ mod imports;
 /// Read connections kept open for reuse.
 const MAX_IDLE_READERS: usize = 8;
 
+/// Bytes of the database file each reader maps instead of copying pages through
+/// `read()`: enough for the hot indexes and recent rows, small enough that mapped pages
+/// do not dominate the server's resident memory.
+const READER_MMAP_BYTES: i64 = 64 * 1024 * 1024;
+
 /// Prepared statements each connection keeps: more than the store has queries, so that
 /// none is ever parsed twice.
 const STATEMENT_CACHE: usize = 128;
@@ -68,7 +73,7 @@ impl SqliteStore {
                 let conn = Connection::open(&self.path).map_err(db)?;
                 configure(&conn)?;
                 conn.pragma_update(None, "query_only", true).map_err(db)?;
-                conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024).map_err(db)?;
+                conn.pragma_update(None, "mmap_size", READER_MMAP_BYTES).map_err(db)?;
                 conn
             }
         };
