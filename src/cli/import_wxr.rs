@@ -108,7 +108,8 @@ fn summary(file: &Path, report: &WxrReport, seconds: f64) -> String {
     let uses: usize = report.shortcodes.values().sum();
     let names: String = report.shortcodes.iter().map(|(name, count)| format!("; [{name}] ×{count}")).collect();
     let mut out = String::new();
-    let _ = writeln!(out, "imported {} in {seconds:.1} s", file.display());
+    let version = if report.wxr_version.is_empty() { String::new() } else { format!(", WXR {}", report.wxr_version) };
+    let _ = writeln!(out, "imported {} ({}{version}) in {seconds:.1} s", file.display(), report.site);
     let _ = writeln!(out, "  posts:      {}", tally(&report.posts));
     let _ = writeln!(out, "  pages:      {}", tally(&report.pages));
     let _ = writeln!(out, "  authors:    {}", report.authors);

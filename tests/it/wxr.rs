@@ -203,6 +203,8 @@ async fn old_permalinks_answer_301_to_their_new_place() {
         ("/author/aigerim/", "/author/aigerim-sadykova/"),
         ("/feed/rss2/", "/feed/"),
         ("/feed/atom/", "/atom.xml"),
+        ("/?s=grain+quota", "/search?q=grain+quota"),
+        ("/?m=202512", "/2025/12/"),
         ("/wp-content/uploads/2025/12/harvest.png", "/media/2025/12/harvest.png"),
         ("/index.php/news/12345-grain-export-quota", "/grain-export-quota/"),
     ] {
@@ -225,6 +227,28 @@ async fn old_permalinks_answer_301_to_their_new_place() {
     ] {
         assert_eq!(app.get_page(target).await.status, StatusCode::OK, "{target}");
     }
+}
+
+#[tokio::test]
+async fn categories_can_be_mapped_in_qalam_toml() {
+    let data = tempfile::tempdir().expect("data dir");
+    let mapping = "[[import.categories]]\ncategory = \"politics\"\nkind = \"topic\"\n\n\
+                   [[import.categories]]\ncategory = \"economy\"\nkind = \"section\"\nname = \"Business\"\n";
+    std::fs::write(data.path().join("qalam.toml"), mapping).unwrap();
+    let (stdout, _) = import_newsroom(data.path()).await;
+    assert_eq!(line(&stdout, "tags:"), "  tags:       5 countries, 1 sections, 4 topics");
+    let app = spawn_app_with(Options::default().dir(data)).await;
+    assert!(app.get_text("/tag/politics/").await.contains("Viewing results 1 - 1 of 1"));
+    assert!(app.get_text("/section/economy/").await.contains("<h1>Business</h1>"));
+    assert_moved(&app, "/category/politics/", "/tag/politics/").await;
+
+    let wrong = tempfile::tempdir().expect("data dir");
+    std::fs::write(wrong.path().join("qalam.toml"), "[[import.categories]]\ncategory = \"x\"\nkind = \"desk\"\n")
+        .unwrap();
+    let output = import_wxr(&fixture("newsroom.xml"), wrong.path(), &[]).await;
+    let (_, stderr) = output_text(&output);
+    assert!(!output.status.success());
+    assert!(stderr.contains("\"desk\" is not country, section or topic"), "{stderr}");
 }
 
 #[tokio::test]

@@ -202,7 +202,7 @@ fn upload_base(url: &str) -> Option<String> {
 
 /// The file path of an upload's relative address, refusing anything that would leave
 /// the uploads directory or name a hidden file.
-pub fn safe_relative(rel: &str) -> Option<PathBuf> {
+fn safe_relative(rel: &str) -> Option<PathBuf> {
     let decoded = percent_decode(rel);
     let mut path = PathBuf::new();
     for segment in decoded.split('/') {

@@ -123,6 +123,10 @@ pub struct ItemProblem {
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct WxrReport {
+    /// The exported site's title.
+    pub site: String,
+    /// The export format's version, such as `1.2`.
+    pub wxr_version: String,
     /// Posts.
     pub posts: Tally,
     /// Pages.
@@ -259,7 +263,12 @@ pub async fn import_wxr(
 ) -> Result<WxrReport, WxrError> {
     let size = std::fs::metadata(path).map_err(|source| WxrError::Read { path: path.to_owned(), source })?.len();
     let survey = survey(path, options, now, &|read| progress(Phase::Checking, read, size))?;
-    let mut report = WxrReport { problems: problems_with_lines(path, &survey.problems)?, ..WxrReport::default() };
+    let mut report = WxrReport {
+        site: survey.channel.title.trim().to_owned(),
+        wxr_version: survey.channel.wxr_version.trim().to_owned(),
+        problems: problems_with_lines(path, &survey.problems)?,
+        ..WxrReport::default()
+    };
     if options.all_or_nothing && !report.problems.is_empty() {
         return Err(WxrError::Refused { problems: report.problems });
     }

@@ -88,8 +88,6 @@ pub struct RawItem {
     pub pub_date: String,
     /// `dc:creator`: the author's login.
     pub creator: String,
-    /// `guid`.
-    pub guid: String,
     /// `content:encoded`.
     pub content: String,
     /// `excerpt:encoded`.
@@ -171,7 +169,6 @@ enum Elem {
     Title,
     Link,
     PubDate,
-    Guid,
     Language,
     ItemCategory,
     Creator,
@@ -288,7 +285,6 @@ impl Prefixes {
             (Ns::Rss, "title") => Elem::Title,
             (Ns::Rss, "link") => Elem::Link,
             (Ns::Rss, "pubDate") => Elem::PubDate,
-            (Ns::Rss, "guid") => Elem::Guid,
             (Ns::Rss, "language") => Elem::Language,
             (Ns::Rss, "category") if parent == Some(Elem::Item) => Elem::ItemCategory,
             (Ns::Dc, "creator") => Elem::Creator,
@@ -521,7 +517,6 @@ impl<R: BufRead> WxrReader<R> {
             Elem::Title => item.title = text,
             Elem::Link => item.link = text,
             Elem::PubDate => item.pub_date = text,
-            Elem::Guid => item.guid = text,
             Elem::Creator => item.creator = text,
             Elem::ContentEncoded => item.content = text,
             Elem::ExcerptEncoded => item.excerpt = text,

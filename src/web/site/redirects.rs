@@ -136,7 +136,7 @@ async fn stored(app: &App, path: &str) -> Option<String> {
 
 /// The new address of `address` under `rule`, trying it also with its trailing slash
 /// added or taken away (an old system may have written either).
-pub fn apply(rule: &RedirectRule, address: &str) -> Option<String> {
+fn apply(rule: &RedirectRule, address: &str) -> Option<String> {
     let with_query = rule.from.iter().any(|p| matches!(p, PatternPiece::Literal(l) if l.contains('?')));
     let (path, query) = address.split_once('?').map_or((address, None), |(p, q)| (p, Some(q)));
     let toggled = match path.strip_suffix('/') {
