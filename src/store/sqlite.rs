@@ -187,6 +187,28 @@ impl FromSql for TagKind {
     }
 }
 
+/// An article without its people and tags, from the columns `id, slug, title, dek,
+/// body_html, excerpt, status, published_at, updated_at, language, featured_image,
+/// body_text` in that order.
+fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
+    Ok(Article {
+        id: row.get(0)?,
+        slug: row.get(1)?,
+        title: row.get(2)?,
+        dek: row.get(3)?,
+        body_html: row.get(4)?,
+        excerpt: row.get(5)?,
+        status: row.get(6)?,
+        published_at: row.get::<_, Unix>(7)?.0,
+        updated_at: row.get::<_, Unix>(8)?.0,
+        language: row.get(9)?,
+        featured_image: row.get(10)?,
+        body_text: row.get(11)?,
+        authors: Vec::new(),
+        tags: Vec::new(),
+    })
+}
+
 fn tag_from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Tag> {
     Ok(Tag { id: row.get(first)?, kind: row.get(first + 1)?, slug: row.get(first + 2)?, name: row.get(first + 3)? })
 }
@@ -358,24 +380,7 @@ impl Store for SqliteStore {
                      FROM articles WHERE slug = ?1 AND status = 'published' AND published_at <= ?2",
                 )
                 .map_err(db)?
-                .query_row(params![slug.as_str(), now.as_second()], |row| {
-                    Ok(Article {
-                        id: row.get(0)?,
-                        slug: row.get(1)?,
-                        title: row.get(2)?,
-                        dek: row.get(3)?,
-                        body_html: row.get(4)?,
-                        excerpt: row.get(5)?,
-                        status: row.get(6)?,
-                        published_at: row.get::<_, Unix>(7)?.0,
-                        updated_at: row.get::<_, Unix>(8)?.0,
-                        language: row.get(9)?,
-                        featured_image: row.get(10)?,
-                        body_text: row.get(11)?,
-                        authors: Vec::new(),
-                        tags: Vec::new(),
-                    })
-                })
+                .query_row(params![slug.as_str(), now.as_second()], article_from_row)
                 .optional()
                 .map_err(db)?;
             let Some(mut article) = found else { return Ok(None) };
@@ -572,24 +577,7 @@ impl Store for SqliteStore {
                      FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value",
                 )
                 .map_err(db)?
-                .query_map([&json], |row| {
-                    Ok(Article {
-                        id: row.get(0)?,
-                        slug: row.get(1)?,
-                        title: row.get(2)?,
-                        dek: row.get(3)?,
-                        body_html: row.get(4)?,
-                        excerpt: row.get(5)?,
-                        status: row.get(6)?,
-                        published_at: row.get::<_, Unix>(7)?.0,
-                        updated_at: row.get::<_, Unix>(8)?.0,
-                        language: row.get(9)?,
-                        featured_image: row.get(10)?,
-                        body_text: row.get(11)?,
-                        authors: Vec::new(),
-                        tags: Vec::new(),
-                    })
-                })
+                .query_map([&json], article_from_row)
                 .map_err(db)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(db)?;
