@@ -8,6 +8,7 @@
 #   bench/feeds.sh                     # 100,000 articles, 20 requests per feed, 5 sitemap runs
 #   COUNT=20000 REQUESTS=10 RUNS=3 bench/feeds.sh
 #   KEEP=1 bench/feeds.sh              # reuse bench/out/feeds/data from a previous run
+#   BUILD=0 bench/feeds.sh             # use target/release/qalam as it is
 set -euo pipefail
 export LC_ALL=C
 
@@ -15,6 +16,7 @@ COUNT="${COUNT:-100000}"
 REQUESTS="${REQUESTS:-20}"
 RUNS="${RUNS:-5}"
 KEEP="${KEEP:-0}"
+BUILD="${BUILD:-1}"
 [[ $COUNT =~ ^[0-9]+$ ]] || { echo "COUNT must be a number, not '$COUNT'" >&2; exit 2; }
 [[ $REQUESTS =~ ^[1-9][0-9]*$ ]] || { echo "REQUESTS must be a positive number" >&2; exit 2; }
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a positive number" >&2; exit 2; }
@@ -56,8 +58,10 @@ percentiles() {
         printf "%.2f %.2f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[p95] }'
 }
 
-log "cargo build --release"
-(cd "$ROOT" && cargo build --release)
+if [[ $BUILD == 1 ]]; then
+    log "cargo build --release"
+    (cd "$ROOT" && cargo build --release)
+fi
 target_dir="${CARGO_TARGET_DIR:-target}"
 [[ $target_dir == /* ]] || target_dir="$ROOT/$target_dir"
 BIN="$target_dir/release/qalam"

@@ -25,6 +25,11 @@ pub(super) const SQLITE: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0002_api_keys_and_feeds.sql"),
     },
     Migration { version: 3, name: "redirects", sql: include_str!("../../migrations/sqlite/0003_redirects.sql") },
+    Migration {
+        version: 4,
+        name: "sitemap_index",
+        sql: include_str!("../../migrations/sqlite/0004_sitemap_index.sql"),
+    },
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.
