@@ -1,26 +1,31 @@
 //! Marking the words of a result that matched the query, with the same analysis the
-//! index used: a word is marked when its exact form, its Latin key, or (within the typo
-//! allowance) its Latin key matches a query word, so `Алматы` is marked for `Almaty`.
+//! index used: a word is marked when its exact form or its Latin key is one the query
+//! searched for (typo tolerance adds the index words it found near a query word), so
+//! `Алматы` is marked for `Almaty`.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
 
-use super::analysis::{edit_distance, exact_analyzer, key_analyzer, stemmer_for, tokens, word_spans};
+use super::analysis::{exact_analyzer, exact_fold, latin_key, stemmer_for, tokens, word_spans};
 use crate::domain::article::Language;
 
 /// The terms a query searched for, to mark them in results.
 #[derive(Debug, Clone, Default)]
 pub struct HighlightTerms {
     exact: HashSet<String>,
+    /// The first two letters of each exact form: a stem starts like its word, so a word
+    /// starting otherwise need not be stemmed to know it does not match.
+    heads: HashSet<String>,
     keys: HashSet<String>,
-    fuzzy: Vec<(String, u8)>,
 }
 
 impl HighlightTerms {
     /// Adds exact forms.
     pub fn add_exact(&mut self, terms: &[String]) {
         self.exact.extend(terms.iter().cloned());
+        self.heads.extend(terms.iter().map(|t| head(t).to_owned()));
     }
 
     /// Adds Latin keys.
@@ -28,29 +33,20 @@ impl HighlightTerms {
         self.keys.extend(keys.iter().cloned());
     }
 
-    /// Adds a Latin key matched with up to `distance` typos.
-    pub fn add_fuzzy(&mut self, key: &str, distance: u8) {
-        self.fuzzy.push((key.to_owned(), distance));
-    }
-
     /// Whether there is nothing to mark.
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.keys.is_empty() && self.fuzzy.is_empty()
+        self.exact.is_empty() && self.keys.is_empty()
     }
 
     /// A highlighter for the results of one page, which remembers what it decided about
     /// each word so that the words every excerpt repeats are analysed once.
     pub fn highlighter(&self) -> Highlighter<'_> {
-        Highlighter { terms: self, exact: HashMap::new(), key: key_analyzer(), seen: HashMap::new() }
+        Highlighter { terms: self, exact: HashMap::new(), seen: HashMap::new(), buffer: String::new() }
     }
 
     /// `text` as HTML, escaped, with matched words inside `<mark>`.
     pub fn mark(&self, text: &str, language: &Language) -> String {
         self.highlighter().mark(text, language)
-    }
-
-    fn is_near(&self, key: &str) -> bool {
-        self.fuzzy.iter().any(|(term, distance)| edit_distance(term, key, usize::from(*distance)).is_some())
     }
 }
 
@@ -58,8 +54,27 @@ impl HighlightTerms {
 pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
     exact: HashMap<Option<StemLanguage>, TextAnalyzer>,
-    key: TextAnalyzer,
-    seen: HashMap<Option<StemLanguage>, HashMap<String, bool>>,
+    seen: HashMap<Option<StemLanguage>, HashMap<String, bool, BuildHasherDefault<Fnv>>>,
+    buffer: String,
+}
+
+/// FNV-1a, for the per-page memory of words: a page's words are few and short and come
+/// from the newsroom's own text, so the speed matters and flooding is no concern.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
 }
 
 impl Highlighter<'_> {
@@ -105,13 +120,24 @@ impl Highlighter<'_> {
     fn matches(&mut self, word: &str, stem: Option<StemLanguage>) -> bool {
         let terms = self.terms;
         if !terms.exact.is_empty() {
-            let analyzer = self.exact.entry(stem).or_insert_with(|| exact_analyzer(stem));
-            if tokens(analyzer, word).iter().any(|t| terms.exact.contains(&t.text)) {
-                return true;
+            self.buffer.clear();
+            exact_fold(word, &mut self.buffer);
+            if terms.heads.contains(head(&self.buffer)) {
+                let analyzer = self.exact.entry(stem).or_insert_with(|| exact_analyzer(stem));
+                if tokens(analyzer, word).iter().any(|t| terms.exact.contains(&t.text)) {
+                    return true;
+                }
             }
         }
-        tokens(&mut self.key, word).iter().any(|t| terms.keys.contains(&t.text) || terms.is_near(&t.text))
+        self.buffer.clear();
+        latin_key(word, &mut self.buffer);
+        !self.buffer.is_empty() && terms.keys.contains(&self.buffer)
     }
+}
+
+/// The first two characters of a word.
+fn head(word: &str) -> &str {
+    word.char_indices().nth(2).map_or(word, |(end, _)| &word[..end])
 }
 
 /// Appends `text` escaped for HTML text and attribute values.
@@ -136,8 +162,7 @@ mod tests {
     fn exact_folded_and_near_words_are_marked_and_the_rest_escaped() {
         let mut terms = HighlightTerms::default();
         terms.add_exact(&["elect".to_owned()]);
-        terms.add_keys(&["almati".to_owned()]);
-        terms.add_fuzzy("tokaev", 1);
+        terms.add_keys(&["almati".to_owned(), "tokaevs".to_owned(), "tokaeva".to_owned()]);
         let html = terms.mark("Elections in Алматы <b>&</b> Tokayevs, Tokaeva", &Language::english());
         assert_eq!(
             html,

@@ -86,7 +86,7 @@ impl Ranking {
     /// The freshness multiplier for an article `age_seconds` old.
     pub fn freshness(&self, age_seconds: i64) -> f32 {
         let days = age_seconds.max(0) as f32 / 86_400.0;
-        1.0 + self.freshness_weight * 0.5_f32.powf(days / self.freshness_half_life_days.max(0.01))
+        1.0 + self.freshness_weight * (-days / self.freshness_half_life_days.max(0.01)).exp2()
     }
 }
 

@@ -8,14 +8,14 @@
 //! matches exactly also matches the folded and fuzzy forms, so it always outscores one
 //! that matches only through them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 
 use jiff::Timestamp;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer, Token};
@@ -26,6 +26,9 @@ use super::highlight::HighlightTerms;
 use super::query::{Clause, FilterKind, ParsedQuery};
 use super::schema::{ID, PUBLISHED_AT};
 use super::{SearchError, SearchIndex};
+
+/// Most index words one query word may match through typo tolerance.
+const MAX_TYPO_NEIGHBOURS: usize = 200;
 
 /// Typos a spelling suggestion may correct in one word.
 const SUGGESTION_DISTANCE: usize = 2;
@@ -73,9 +76,9 @@ pub struct SearchHits {
 impl SearchIndex {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest<'_>) -> Result<SearchHits, SearchError> {
-        let mut plan = Plan::new(self);
-        let query = plan.query(request);
         let searcher = self.reader.searcher();
+        let mut plan = Plan::new(self, searcher.clone());
+        let query = plan.query(request)?;
         if request.offset > 0 {
             // Collecting a deep page keeps every result before it in memory: count
             // first, so that a page past the end (up to page 100,000) costs nothing.
@@ -111,8 +114,9 @@ impl SearchIndex {
 
     /// Counts the articles a query finds.
     fn count(&self, request: &SearchRequest<'_>) -> Result<usize, SearchError> {
-        let query = Plan::new(self).query(request);
-        Ok(self.reader.searcher().search(&*query, &Count)?)
+        let searcher = self.reader.searcher();
+        let query = Plan::new(self, searcher.clone()).query(request)?;
+        Ok(searcher.search(&*query, &Count)?)
     }
 
     /// A query like `request`'s with each misspelt word replaced by the nearest word
@@ -199,23 +203,24 @@ fn article_ids(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<i64>
 /// The analyzers and terms of one query being built.
 struct Plan<'a> {
     index: &'a SearchIndex,
+    searcher: Searcher,
     exact: Vec<TextAnalyzer>,
     key: TextAnalyzer,
     highlight: HighlightTerms,
 }
 
 impl<'a> Plan<'a> {
-    fn new(index: &'a SearchIndex) -> Self {
+    fn new(index: &'a SearchIndex, searcher: Searcher) -> Self {
         // A query word is tried unstemmed and with each stemmer an article may have been
         // indexed with; stemming is a no-op on the other script, so the forms stay few.
         let exact = [None, Some(StemLanguage::English), Some(StemLanguage::Russian)].into_iter().map(exact_analyzer);
-        Self { index, exact: exact.collect(), key: key_analyzer(), highlight: HighlightTerms::default() }
+        Self { index, searcher, exact: exact.collect(), key: key_analyzer(), highlight: HighlightTerms::default() }
     }
 
-    fn query(&mut self, request: &SearchRequest<'_>) -> Box<dyn Query> {
+    fn query(&mut self, request: &SearchRequest<'_>) -> Result<Box<dyn Query>, SearchError> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for clause in &request.query.required {
-            if let Some(query) = self.clause(clause, true) {
+            if let Some(query) = self.clause(clause, true)? {
                 clauses.push((Occur::Must, query));
             }
         }
@@ -223,7 +228,7 @@ impl<'a> Plan<'a> {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         for clause in &request.query.excluded {
-            if let Some(query) = self.clause(clause, false) {
+            if let Some(query) = self.clause(clause, false)? {
                 clauses.push((Occur::MustNot, query));
             }
         }
@@ -236,17 +241,17 @@ impl<'a> Plan<'a> {
         let until = request.until.map_or(public_until, |t| t.as_second().min(public_until));
         let visible = RangeQuery::new(from, Bound::Excluded(Term::from_field_i64(fields.published_at, until)));
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(visible), 0.0))));
-        Box::new(BooleanQuery::new(clauses))
+        Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// The alternatives that let one word or phrase match. `required` clauses are marked
     /// in results and tolerate typos; exclusions do neither.
-    fn clause(&mut self, clause: &Clause, required: bool) -> Option<Box<dyn Query>> {
+    fn clause(&mut self, clause: &Clause, required: bool) -> Result<Option<Box<dyn Query>>, SearchError> {
         let ranking = self.index.ranking;
         let fields = self.index.fields;
         let (keys, compounds) = split_compounds(tokens(&mut self.key, clause.text()));
         if keys.is_empty() {
-            return None;
+            return Ok(None);
         }
         let mut variants: Vec<Vec<String>> = Vec::new();
         for analyzer in &mut self.exact {
@@ -286,13 +291,40 @@ impl<'a> Plan<'a> {
                 }
                 let distance = typo_allowance(length);
                 if distance > 0 {
-                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(fields.text_key, &key), distance, true);
-                    should.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(fuzzy), ranking.fuzzy_score))));
-                    self.highlight.add_fuzzy(&key, distance);
+                    let near = self.typo_neighbours(&key, distance)?;
+                    if !near.is_empty() {
+                        let terms = near.iter().map(|k| Term::from_field_text(fields.text_key, k));
+                        let any = ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), ranking.fuzzy_score);
+                        should.push((Occur::Should, Box::new(any)));
+                        self.highlight.add_keys(&near);
+                    }
                 }
             }
         }
-        Some(Box::new(BooleanQuery::new(should)))
+        Ok(Some(Box::new(BooleanQuery::new(should))))
+    }
+
+    /// The keys of the index within `distance` typos of `key`, but not `key` itself
+    /// (which the clause matches already), at most [`MAX_TYPO_NEIGHBOURS`] of them.
+    /// Expanding them here rather than running a fuzzy query costs one walk of the term
+    /// dictionary per segment, and nothing at all for a word spelt as the index spells it.
+    fn typo_neighbours(&self, key: &str, distance: u8) -> Result<Vec<String>, SearchError> {
+        let field = self.index.fields.text_key;
+        let automaton = FuzzyTermQuery::new(Term::from_field_text(field, key), distance, true).automaton()?;
+        let mut near = BTreeSet::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream =
+                inverted.terms().search(&automaton).into_stream().map_err(|e| SearchError::Engine(e.into()))?;
+            while stream.advance() && near.len() < MAX_TYPO_NEIGHBOURS {
+                if let Ok(term) = std::str::from_utf8(stream.key())
+                    && term != key
+                {
+                    near.insert(term.to_owned());
+                }
+            }
+        }
+        Ok(near.into_iter().collect())
     }
 
     fn filters(&mut self, query: &ParsedQuery) -> Vec<(Occur, Box<dyn Query>)> {
