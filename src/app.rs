@@ -3,7 +3,7 @@
 //! Handlers reach it through axum state; tests build it with their own clock.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Context;
 use jiff::Timestamp;
@@ -13,6 +13,7 @@ use crate::cache::PageCache;
 use crate::config::Settings;
 use crate::rates::RatesClient;
 use crate::render::Renderer;
+use crate::render::admin::AdminRenderer;
 use crate::render::assets::Assets;
 use crate::render::theme::Theme;
 use crate::search::{INDEX_DIR, Opened, Ranking, SearchIndex};
@@ -31,14 +32,29 @@ pub enum Clock {
     System,
     /// A fixed instant, for tests.
     Fixed(Timestamp),
+    /// An instant a test moves forward with [`Clock::set`], to see scheduled work happen.
+    Manual(Arc<Mutex<Timestamp>>),
 }
 
 impl Clock {
+    /// A clock standing at `at` until set.
+    pub fn manual(at: Timestamp) -> Self {
+        Self::Manual(Arc::new(Mutex::new(at)))
+    }
+
     /// The current instant.
     pub fn now(&self) -> Timestamp {
         match self {
             Self::System => Timestamp::now(),
             Self::Fixed(t) => *t,
+            Self::Manual(t) => *t.lock().unwrap_or_else(PoisonError::into_inner),
+        }
+    }
+
+    /// Moves a manual clock to `at`; other clocks keep their time.
+    pub fn set(&self, at: Timestamp) {
+        if let Self::Manual(t) = self {
+            *t.lock().unwrap_or_else(PoisonError::into_inner) = at;
         }
     }
 }
@@ -65,6 +81,8 @@ pub struct App {
     pub rates: RatesClient,
     /// The full-text search index.
     pub search: Arc<SearchIndex>,
+    /// The newsroom's own screens.
+    pub admin_renderer: AdminRenderer,
 }
 
 impl App {
@@ -81,6 +99,7 @@ impl App {
         let pages = Arc::new(PageCache::new(settings.cache.enabled, settings.cache.max_bytes));
         let rates = RatesClient::new(&settings.rates).context("cannot set up the HTTP client for exchange rates")?;
         let search = open_search(data_dir)?;
+        let admin_renderer = AdminRenderer::new().context("the newsroom's templates have an error")?;
         Ok(Arc::new(Self {
             data_dir: data_dir.to_owned(),
             settings,
@@ -92,6 +111,7 @@ impl App {
             tz,
             rates,
             search,
+            admin_renderer,
         }))
     }
 

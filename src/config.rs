@@ -33,6 +33,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ("api_", &["api"]),
     ("import_", &["import"]),
     ("redirects_", &["redirects"]),
+    ("admin_", &["admin"]),
 ];
 
 /// Every setting.
@@ -55,6 +56,30 @@ pub struct Settings {
     pub import: ImportSettings,
     /// Redirects from an older system's addresses.
     pub redirects: RedirectSettings,
+    /// The newsroom: sign-in and sessions.
+    pub admin: AdminSettings,
+}
+
+/// `[admin]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdminSettings {
+    /// Whether session cookies carry `Secure` (sent over HTTPS only). Browsers accept
+    /// such cookies from `http://localhost` too; turn it off only for a newsroom reached
+    /// over plain HTTP on another address, which should not exist.
+    pub secure_cookies: bool,
+    /// Days a sign-in lasts.
+    pub session_days: u32,
+    /// A request header carrying the client's address, set by a reverse proxy in front
+    /// of Qalam (such as `x-forwarded-for`; its first address is used). Without it the
+    /// connection's address is used, which behind a proxy is the proxy's.
+    pub client_ip_header: Option<String>,
+}
+
+impl Default for AdminSettings {
+    fn default() -> Self {
+        Self { secure_cookies: true, session_days: 14, client_ip_header: None }
+    }
 }
 
 /// `[site]`.

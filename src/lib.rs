@@ -4,6 +4,7 @@
 //! `publishing` (use cases) ← `web`, `cli`, `jobs`.
 
 pub mod app;
+pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod config;

@@ -7,6 +7,7 @@ mod import_wxr;
 mod index;
 mod rates;
 mod serve;
+mod user;
 
 use std::path::PathBuf;
 
@@ -56,6 +57,47 @@ enum Command {
     ApiKey {
         #[command(subcommand)]
         action: ApiKeyAction,
+    },
+    /// The newsroom's accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Add an account; prints a one-time link where its person chooses a password.
+    Add {
+        /// Sign-in address.
+        #[arg(long)]
+        email: String,
+        /// Display name, also the byline.
+        #[arg(long)]
+        name: String,
+        /// owner, administrator, editor, author or contributor.
+        #[arg(long, value_parser = user::parse_role)]
+        role: crate::domain::account::Role,
+        /// Read the password from the first line of standard input instead of printing a link.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// Print a one-time link that sets a new password for an account.
+    ResetPassword {
+        /// The account's address.
+        email: String,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// List the accounts.
+    List {
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
     },
 }
 
@@ -165,6 +207,13 @@ impl Cli {
                 Command::ApiKey { action: ApiKeyAction::Remove { name, data } } => {
                     api_key::run_remove(&data, &name).await
                 }
+                Command::User { action: UserAction::Add { email, name, role, password_stdin, data } } => {
+                    user::run_add(&data, &email, &name, role, password_stdin).await
+                }
+                Command::User { action: UserAction::ResetPassword { email, data } } => {
+                    user::run_reset_password(&data, &email).await
+                }
+                Command::User { action: UserAction::List { data } } => user::run_list(&data).await,
                 Command::Rates { action: RatesAction::Backfill { from, to, sources, data } } => {
                     rates::run_backfill(&data, from, to, &sources).await
                 }

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use crate::app::{App, Clock};
 use crate::config::Settings;
 use crate::jobs::content_watch::{WATCH_INTERVAL, watch_content};
+use crate::jobs::scheduled_publishing::{CHECK_INTERVAL, publish_scheduled};
 use crate::publishing::demo::load_demo;
 
 pub async fn run(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode> {
@@ -25,6 +26,7 @@ pub async fn run(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode
     tracing::info!(address = %listener.local_addr()?, data = %data.display(), "serving");
     tokio::spawn(watch_content(Arc::clone(&app), WATCH_INTERVAL));
     tokio::spawn(crate::jobs::rates::run_schedule(Arc::clone(&app)));
+    tokio::spawn(publish_scheduled(Arc::clone(&app), CHECK_INTERVAL));
     crate::web::serve(listener, app, shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,3 +3,4 @@
 pub mod content_watch;
 pub mod index_catchup;
 pub mod rates;
+pub mod scheduled_publishing;

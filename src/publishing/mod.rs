@@ -1,7 +1,9 @@
 //! Use cases that change content and keep everything that depends on it in step:
 //! the store row and the cached pages (and, as they arrive, the search index).
 
+pub mod accounts;
 pub mod demo;
+pub mod editorial;
 pub mod jsonl;
 pub mod search_index;
 pub mod wxr;

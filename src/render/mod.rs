@@ -1,4 +1,5 @@
 //! Turning views into HTML: the template environment over the theme.
+pub mod admin;
 pub mod assets;
 pub mod seo;
 pub mod theme;

@@ -32,6 +32,7 @@ use crate::domain::taxonomy::{Tag, TagKind};
 
 mod catalog;
 mod imports;
+mod newsroom;
 
 /// Read connections kept open for reuse.
 const MAX_IDLE_READERS: usize = 8;

@@ -1,5 +1,6 @@
 //! HTTP: routes, extraction, delivery and the handlers of each audience.
 
+pub mod admin;
 pub mod api;
 pub mod delivery;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod ghost;
 pub mod routes;
 pub mod site;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -23,5 +25,6 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let _index_keeper = crate::jobs::index_catchup::keep_index_current(Arc::clone(&app));
-    axum::serve(listener, routes::router(app)).with_graceful_shutdown(shutdown).await
+    let service = routes::router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

@@ -4,8 +4,18 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::routing::{get, post};
 
+use super::admin::articles::list_articles as list_newsroom_articles;
+use super::admin::editor::{
+    create_article, edit_article, new_article, paste_html, preview_article, preview_markdown, update_article,
+};
+use super::admin::people::{add_person, change_password, list_people, remove_person, show_account};
+use super::admin::revisions::{list_revisions, restore_revision, show_revision};
+use super::admin::screen::{admin_problems, serve_admin_static};
+use super::admin::sign_in::{
+    create_owner, show_dashboard, show_password_link, show_setup, show_sign_in, sign_in, sign_out, use_password_link,
+};
 use super::api::access::{cors, guard_api};
 use super::api::api_not_found;
 use super::api::articles::{list_articles, show_article as show_api_article};
@@ -113,12 +123,36 @@ pub fn router(app: Arc<App>) -> Router {
         .fallback(ghost_not_found)
         .layer(cors(&app.settings.api));
 
+    // The newsroom: never cached, every route checks the signed-in role itself.
+    let admin = Router::new()
+        .route("/admin/", get(show_dashboard))
+        .route("/admin/setup", get(show_setup).post(create_owner))
+        .route("/admin/sign-in", get(show_sign_in).post(sign_in))
+        .route("/admin/sign-out", post(sign_out))
+        .route("/admin/password/{token}", get(show_password_link).post(use_password_link))
+        .route("/admin/articles", get(list_newsroom_articles).post(create_article))
+        .route("/admin/articles/new", get(new_article))
+        .route("/admin/articles/{id}", get(edit_article).post(update_article))
+        .route("/admin/articles/{id}/preview", get(preview_article))
+        .route("/admin/articles/{id}/revisions", get(list_revisions))
+        .route("/admin/articles/{id}/revisions/{revision}", get(show_revision))
+        .route("/admin/articles/{id}/revisions/{revision}/restore", post(restore_revision))
+        .route("/admin/preview", post(preview_markdown))
+        .route("/admin/paste", post(paste_html))
+        .route("/admin/users", get(list_people).post(add_person))
+        .route("/admin/users/{id}/remove", post(remove_person))
+        .route("/admin/account", get(show_account))
+        .route("/admin/account/password", post(change_password))
+        .layer(from_fn_with_state(Arc::clone(&app), admin_problems))
+        .route("/admin/static/{file}", get(serve_admin_static));
+
     Router::new()
         .merge(site)
         .merge(feeds)
         .merge(assets)
         .merge(search)
         .merge(media_routes(&app.data_dir.join(crate::app::MEDIA_DIR)))
+        .merge(admin)
         .nest("/api/v1", api)
         .nest("/ghost/api/content", ghost)
         .fallback(not_found)

@@ -54,6 +54,7 @@ pub struct Options {
     env: Vec<(String, String)>,
     dir: Option<TempDir>,
     clock: Option<Timestamp>,
+    manual_clock: bool,
 }
 
 impl Options {
@@ -72,6 +73,12 @@ impl Options {
     /// Lives at `instant` instead of [`NOW`] (rates payloads carry their own dates).
     pub fn at(mut self, instant: &str) -> Self {
         self.clock = Some(instant.parse().expect("an RFC 3339 instant"));
+        self
+    }
+
+    /// Starts at [`NOW`] on a clock the test moves with `app.clock.set(…)`.
+    pub fn manual_clock(mut self) -> Self {
+        self.manual_clock = true;
         self
     }
 
@@ -94,7 +101,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         std::fs::write(dir.path().join(SETTINGS_FILE), text).expect("write qalam.toml");
     }
     let settings = Settings::load_from(dir.path(), options.env).expect("settings load");
-    let app = App::open(dir.path(), settings, Clock::Fixed(options.clock.unwrap_or_else(now))).expect("app opens");
+    let start = options.clock.unwrap_or_else(now);
+    let clock = if options.manual_clock { Clock::manual(start) } else { Clock::Fixed(start) };
+    let app = App::open(dir.path(), settings, clock).expect("app opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     tokio::spawn(qalam::web::serve(listener, Arc::clone(&app), std::future::pending()));

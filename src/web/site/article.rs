@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{render_page, title};
 use crate::app::App;
+use crate::domain::article::Article;
 use crate::domain::excerpt::excerpt;
 use crate::render::seo;
 use crate::render::views::{ArticleView, Card, Meta};
@@ -31,22 +32,28 @@ pub async fn show_article(
     Segments(segment): Segments<String>,
 ) -> Result<Response, AppError> {
     let slug = slug(&segment)?;
+    let article = app.store.published_article(&slug, app.now()).await?.ok_or(AppError::NotFound)?;
+    render_article(&app, &article).await
+}
+
+/// The article page of `article`, whatever its status (the newsroom's preview shows
+/// drafts through it).
+pub async fn render_article(app: &App, article: &Article) -> Result<Response, AppError> {
     let now = app.now();
-    let article = app.store.published_article(&slug, now).await?.ok_or(AppError::NotFound)?;
     let words = app.settings.site.excerpt_words;
-    let related = app.store.related_articles(&article, RELATED, now, words).await?;
+    let related = app.store.related_articles(article, RELATED, now, words).await?;
     let description = article
         .dek
         .clone()
         .or_else(|| article.excerpt.clone())
         .unwrap_or_else(|| excerpt(&article.body_text, DESCRIPTION_WORDS));
-    let social = seo::article_meta(&app.settings, &app.tz, &article, &description);
+    let social = seo::article_meta(&app.settings, &app.tz, article, &description);
     let meta =
-        Meta { title: title(&app, &article.title), description, canonical: format!("/{}/", article.slug), ..social };
+        Meta { title: title(app, &article.title), description, canonical: format!("/{}/", article.slug), ..social };
     let page = ArticlePage {
-        article: ArticleView::new(&article, &app.tz),
+        article: ArticleView::new(article, &app.tz),
         related: related.iter().map(|a| Card::new(a, words, &app.tz)).collect(),
     };
     let specific = format!("article-{}.html", article.slug);
-    render_page(&app, &[&specific, "article.html"], meta, page).await
+    render_page(app, &[&specific, "article.html"], meta, page).await
 }

@@ -1,0 +1,20 @@
+//! The newsroom under `/admin/`: signing in, articles and their editor, revisions and
+//! people. Every route checks the signed-in role on the server; every state-changing
+//! form carries a CSRF secret (see [`session`]).
+
+pub mod articles;
+pub mod editor;
+pub mod error;
+pub mod people;
+pub mod revisions;
+pub mod screen;
+pub mod session;
+pub mod sign_in;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+/// A time as the newsroom shows it, in the site's zone: `05 Dec 2025 10:00`.
+pub fn when(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned_datetime(tz.clone()).strftime("%d %b %Y %H:%M").to_string()
+}
