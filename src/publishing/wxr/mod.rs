@@ -474,8 +474,9 @@ fn plan(item: &RawItem, tz: &TimeZone, now: Timestamp) -> Result<Plan, String> {
     let protected = !item.post_password.trim().is_empty();
     let (status, note) = match item.status.trim() {
         "publish" | "future" if protected => (Status::Draft, Some("password-protected: imported as drafts")),
-        "publish" => (Status::Published, None),
-        "future" => (Status::Scheduled, None),
+        // A post scheduled in WordPress is published at a later time: the site shows it
+        // from that time on, as WordPress would have.
+        "publish" | "future" => (Status::Published, None),
         "draft" => (Status::Draft, None),
         "pending" => (Status::Draft, Some("pending review: imported as drafts")),
         "private" => (Status::Draft, Some("private: imported as drafts")),
@@ -934,7 +935,7 @@ mod tests {
     #[test]
     fn statuses_map_to_qalams() {
         assert_eq!(valid(&item("post", "publish")).status, Status::Published);
-        assert_eq!(valid(&item("post", "future")).status, Status::Scheduled);
+        assert_eq!(valid(&item("post", "future")).status, Status::Published, "public at its time");
         assert_eq!(valid(&item("page", "draft")).status, Status::Draft);
         let private = valid(&item("post", "private"));
         assert_eq!((private.status, private.note), (Status::Draft, Some("private: imported as drafts")));
