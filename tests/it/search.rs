@@ -14,8 +14,8 @@ use qalam::search::{Opened, Ranking, SearchIndex};
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    ArticleSpec, TestApp, assert_themed_error, between, card_titles, cards, client, import_with_cli, output_text,
-    pager_links, qalam_command, run_qalam, spawn_app, write_lines,
+    ArticleSpec, Options, TestApp, assert_themed_error, between, card_titles, cards, client, import_with_cli,
+    output_text, pager_links, qalam_command, run_qalam, spawn_app, spawn_app_with, write_lines,
 };
 
 /// The most a change may take to show in search results.
@@ -194,6 +194,29 @@ async fn freshness_breaks_ties_but_does_not_bury_a_much_better_match() {
         found(&app, "Rogun").await.first().map(String::as_str),
         Some("Rogun reservoir: the reservoir that Rogun built")
     );
+}
+
+#[tokio::test]
+async fn the_freshness_blend_is_set_in_the_search_table_of_qalam_toml() {
+    let stories = [
+        story("old-same", "Reservoir levels fall", "The reservoir is low.").hours_ago(24 * 300),
+        story("new-same", "Reservoir levels fall again", "The reservoir is low.").hours_ago(2),
+        story("old-best", "Rogun reservoir: the reservoir that Rogun built", "Rogun, Rogun, Rogun.")
+            .hours_ago(24 * 400),
+        story("new-weak", "Grain exports rise", "Trucks pass Rogun on the way.").hours_ago(1),
+    ];
+    // Without freshness, relevance alone: the shorter headline matches better.
+    let timeless = spawn_app_with(Options::default().toml("[search]\nfreshness_weight = 0\n")).await;
+    import_indexed(&timeless, &stories).await;
+    let titles = found(&timeless, "reservoir").await;
+    let position = |title: &str| titles.iter().position(|t| t == title).expect("found");
+    assert!(position("Reservoir levels fall") < position("Reservoir levels fall again"), "{titles:?}");
+
+    // With a strong, short-lived boost, the news of the hour comes first.
+    let toml = "[search]\nfreshness_weight = 50\nfreshness_half_life_days = 1\n";
+    let eager = spawn_app_with(Options::default().toml(toml)).await;
+    import_indexed(&eager, &stories).await;
+    assert_eq!(found(&eager, "Rogun").await.first().map(String::as_str), Some("Grain exports rise"));
 }
 
 #[tokio::test]
