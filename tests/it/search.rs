@@ -4,7 +4,7 @@
 //! rebuild command, and after start-up finds it damaged).
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
@@ -470,6 +470,36 @@ async fn the_api_answers_the_same_search_as_json_with_highlights() {
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = serde_json::from_str(&bad.text().await.expect("body")).expect("a JSON error");
     assert_eq!(body["error"]["status"], 400);
+}
+
+#[tokio::test]
+async fn search_pages_and_api_answers_are_compressed_like_other_pages() {
+    let app = spawn_app().await;
+    import_indexed(&app, &names()).await;
+    for path in ["/search?q=Tokayev", "/api/v1/search?q=Tokayev"] {
+        let plain = app.get_with(path, &[("accept-encoding", "identity")]).await;
+        assert_eq!(plain.status, StatusCode::OK, "{path}");
+        assert_eq!(plain.header("content-encoding"), None, "{path}");
+        let text = plain.text();
+        assert!(text.contains("Tokayev"), "{path}: {text}");
+
+        let br = app.get_with(path, &[("accept-encoding", "gzip, deflate, br")]).await;
+        assert_eq!(br.header("content-encoding"), Some("br"), "{path}");
+        assert!(br.headers.get_all("vary").iter().any(|v| v == "accept-encoding"), "{path}: {:?}", br.headers);
+        let mut decoded = String::new();
+        brotli::Decompressor::new(&br.bytes[..], 4096).read_to_string(&mut decoded).expect("valid brotli");
+        assert_eq!(decoded, text, "{path}");
+        assert!(br.bytes.len() < text.len() / 2, "{path}: {} of {} bytes", br.bytes.len(), text.len());
+
+        let gzip = app.get_with(path, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(gzip.header("content-encoding"), Some("gzip"), "{path}");
+        let mut decoded = String::new();
+        flate2::read::GzDecoder::new(&gzip.bytes[..]).read_to_string(&mut decoded).expect("valid gzip");
+        assert_eq!(decoded, text, "{path}");
+    }
+    // An error goes as it is, whatever the client accepts.
+    let bad = app.get_with("/api/v1/search?q=x&per_page=", &[("accept-encoding", "br")]).await;
+    assert_eq!((bad.status, bad.header("content-encoding")), (StatusCode::BAD_REQUEST, None));
 }
 
 #[tokio::test]
