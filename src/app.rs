@@ -98,7 +98,7 @@ impl App {
         let renderer = Renderer::new(theme).context("the theme has an error")?;
         let pages = Arc::new(PageCache::new(settings.cache.enabled, settings.cache.max_bytes));
         let rates = RatesClient::new(&settings.rates).context("cannot set up the HTTP client for exchange rates")?;
-        let search = open_search(data_dir)?;
+        let search = open_search(data_dir, settings.search)?;
         let admin_renderer = AdminRenderer::new().context("the newsroom's templates have an error")?;
         Ok(Arc::new(Self {
             data_dir: data_dir.to_owned(),
@@ -124,9 +124,9 @@ impl App {
 /// Opens the search index of a data directory. One that is missing or unusable is
 /// replaced by an empty one, which the serving process refills from the store while the
 /// site keeps serving.
-pub fn open_search(data_dir: &Path) -> anyhow::Result<Arc<SearchIndex>> {
+pub fn open_search(data_dir: &Path, ranking: Ranking) -> anyhow::Result<Arc<SearchIndex>> {
     let dir = data_dir.join(INDEX_DIR);
-    let (search, opened) = SearchIndex::open(&dir, Ranking::default())
+    let (search, opened) = SearchIndex::open(&dir, ranking)
         .with_context(|| format!("cannot open the search index in {}", dir.display()))?;
     match opened {
         Opened::Existing => {}

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::domain::excerpt::DEFAULT_EXCERPT_WORDS;
 use crate::domain::money::ValueStyle;
 use crate::domain::taxonomy::TagKind;
+use crate::search::Ranking;
 
 /// File name of the settings file inside the data directory.
 pub const SETTINGS_FILE: &str = "qalam.toml";
@@ -34,6 +35,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ("import_", &["import"]),
     ("redirects_", &["redirects"]),
     ("admin_", &["admin"]),
+    ("search_", &["search"]),
 ];
 
 /// Every setting.
@@ -58,6 +60,8 @@ pub struct Settings {
     pub redirects: RedirectSettings,
     /// The newsroom: sign-in and sessions.
     pub admin: AdminSettings,
+    /// `[search]`: how search results are ranked, freshness included.
+    pub search: Ranking,
 }
 
 /// `[admin]`.
@@ -501,6 +505,9 @@ impl Settings {
         if self.rates.timeout_ms == 0 || self.rates.max_change_percent == 0 {
             return Err(invalid("rates.timeout_ms and rates.max_change_percent must be at least 1".to_owned()));
         }
+        if let Some(problem) = self.search.problem() {
+            return Err(invalid(problem));
+        }
         Ok(())
     }
 }
@@ -567,6 +574,22 @@ mod tests {
         assert!(!settings.cache.enabled);
         assert_eq!(settings.rates.sources.nbk.as_deref(), Some(""));
         assert_eq!(settings.rates.sources.cbu.as_deref(), Some("http://127.0.0.1:1/x"));
+    }
+
+    #[test]
+    fn search_ranking_reads_from_file_and_environment_and_refuses_weights_that_cannot_rank() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(SETTINGS_FILE), "[search]\nfreshness_weight = 1\ntitle_boost = 4.5\n")
+            .expect("write settings");
+        let settings = Settings::load_from(dir.path(), env(&[("QALAM_SEARCH_FRESHNESS_HALF_LIFE_DAYS", "7")]))
+            .expect("settings load");
+        let ranking = settings.search;
+        assert_eq!((ranking.freshness_weight, ranking.title_boost, ranking.freshness_half_life_days), (1.0, 4.5, 7.0));
+        assert_eq!(ranking.key_weight, Ranking::default().key_weight, "the others keep their defaults");
+        for bad in [("KEY_WEIGHT", "2"), ("TITLE_BOOST", "-1"), ("FRESHNESS_HALF_LIFE_DAYS", "0"), ("FRESHNESS", "1")] {
+            let name = format!("QALAM_SEARCH_{}", bad.0);
+            assert!(Settings::load_from(dir.path(), env(&[(&name, bad.1)])).is_err(), "{name}={}", bad.1);
+        }
     }
 
     #[test]

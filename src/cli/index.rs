@@ -9,13 +9,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::app::{open_search, open_store};
 use crate::publishing::search_index::rebuild_index;
-use crate::search::SearchError;
+use crate::search::{Ranking, SearchError};
 
 /// Rebuilds the index of `data` with a progress bar. Refused while a server writes the
 /// index: it holds the writer lock and keeps the index current itself.
 pub async fn run_rebuild(data: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
-    let search = open_search(data)?;
+    // Rebuilding stores articles and ranks none: the weights do not matter here.
+    let search = open_search(data, Ranking::default())?;
     let mut indexer = search.indexer().map_err(|e| match e {
         SearchError::Locked(_) => {
             anyhow::anyhow!("{e}; a running server keeps the index current itself, stop it to rebuild")

@@ -51,8 +51,10 @@ pub enum SearchError {
 /// kind of match counts, and the freshness boost multiplies a result's relevance by
 /// `1 + freshness_weight × 0.5^(age in days / freshness_half_life_days)`, so that between
 /// two equally relevant articles the newer wins, while a much more relevant old article
-/// still beats a barely relevant new one.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// still beats a barely relevant new one. Read from the `[search]` table of the
+/// settings, where each weight is documented for the newsroom (README, "Search").
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct Ranking {
     /// Weight of a match in the headline, against 1 for the dek and body.
     pub title_boost: f32,
@@ -83,6 +85,26 @@ impl Default for Ranking {
 }
 
 impl Ranking {
+    /// Why these weights cannot rank, if they cannot: each must be a finite number, none
+    /// negative, the shares at most 1 and the half-life above zero.
+    pub fn problem(&self) -> Option<String> {
+        let weights = [
+            ("title_boost", self.title_boost),
+            ("meta_boost", self.meta_boost),
+            ("key_weight", self.key_weight),
+            ("fuzzy_score", self.fuzzy_score),
+            ("freshness_weight", self.freshness_weight),
+            ("freshness_half_life_days", self.freshness_half_life_days),
+        ];
+        if let Some((name, _)) = weights.iter().find(|(_, w)| !w.is_finite() || *w < 0.0) {
+            return Some(format!("search.{name} must be a number of 0 or more"));
+        }
+        if let Some((name, _)) = weights[2..4].iter().find(|(_, w)| *w > 1.0) {
+            return Some(format!("search.{name} must be between 0 and 1"));
+        }
+        (self.freshness_half_life_days <= 0.0).then(|| "search.freshness_half_life_days must be above 0".to_owned())
+    }
+
     /// The freshness multiplier for an article `age_seconds` old.
     pub fn freshness(&self, age_seconds: i64) -> f32 {
         let days = age_seconds.max(0) as f32 / 86_400.0;

@@ -1,7 +1,8 @@
 //! How pages, feeds and sitemaps leave the server: from the page cache when fresh, with a strong ETag and
 //! Last-Modified, `304 Not Modified` for a matching conditional request, and brotli or
 //! gzip when the client accepts them. With the cache disabled every page is rendered
-//! afresh but delivered the same way.
+//! afresh but delivered the same way. Answers made afresh for every request (search)
+//! are compressed the same way on their way out.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -62,6 +63,40 @@ pub async fn deliver_pages(State(app): State<Arc<App>>, request: Request, next: 
     app.pages.store(key, Arc::clone(&page));
     drop(claim);
     respond(&app, &page, &conditions)
+}
+
+/// Smallest answer worth compressing: below it the encoding's own overhead eats the gain.
+const MIN_COMPRESSED_BYTES: usize = 512;
+
+/// Compresses answers made afresh for each request, which the page cache does not hold
+/// (search results, on the site and in the API), with brotli or gzip as the client
+/// accepts, like cached pages. Unsuccessful and small answers go as they are.
+pub async fn compress_fresh(request: Request, next: Next) -> Response {
+    let encoding = Conditions::of(request.headers()).encoding();
+    let mut response = next.run(request).await;
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    let (name, compress): (&'static str, fn(&[u8]) -> Bytes) = match encoding {
+        Encoding::Identity => return response,
+        Encoding::Brotli => ("br", brotli_bytes),
+        Encoding::Gzip => ("gzip", gzip_bytes),
+    };
+    if !response.status().is_success() || response.headers().contains_key(header::CONTENT_ENCODING) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let body = match to_bytes(body, MAX_PAGE_BYTES).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot buffer an answer to compress");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if body.len() < MIN_COMPRESSED_BYTES {
+        return Response::from_parts(parts, Body::from(body));
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+    Response::from_parts(parts, Body::from(compress(&body)))
 }
 
 /// The request headers that decide the shape of the answer.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 
 use super::admin::articles::list_articles as list_newsroom_articles;
@@ -23,7 +23,7 @@ use super::api::openapi::{OPENAPI_PATH, show_openapi};
 use super::api::rates::{list_rates, show_rate_history};
 use super::api::search::search_articles;
 use super::api::taxonomy::{list_authors, list_tags};
-use super::delivery::deliver_pages;
+use super::delivery::{compress_fresh, deliver_pages};
 use super::feeds::robots::show_robots;
 use super::feeds::sitemaps::{NEWS_PATH, show_news_sitemap, show_sitemap, show_sitemap_index};
 use super::feeds::{
@@ -90,8 +90,9 @@ pub fn router(app: Arc<App>) -> Router {
 
     let assets = Router::new().route("/assets/{file}", get(serve_asset));
 
-    // Search pages are answered afresh, outside the page cache (see `site::search`).
-    let search = Router::new().route(SEARCH_PATH, get(show_search));
+    // Search pages are answered afresh, outside the page cache (see `site::search`), and
+    // compressed like cached pages.
+    let search = Router::new().route(SEARCH_PATH, get(show_search)).route_layer(from_fn(compress_fresh));
 
     let api = Router::new()
         .route("/articles", get(list_articles))
@@ -101,7 +102,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route(OPENAPI_PATH, get(show_openapi))
         .route("/rates", get(list_rates))
         .route("/rates/{code}/history", get(show_rate_history))
-        .route("/search", get(search_articles))
+        .route("/search", get(search_articles).layer(from_fn(compress_fresh)))
         .route_layer(from_fn_with_state(Arc::clone(&app), guard_api))
         .fallback(api_not_found)
         .layer(cors(&app.settings.api));

@@ -248,6 +248,52 @@ async fn the_ghost_shape_lists_and_reads_posts_tags_and_authors() {
 }
 
 #[tokio::test]
+async fn search_and_rate_history_refuse_what_the_document_says_they_refuse() {
+    let app = spawn_app().await;
+    newsroom(&app).await;
+    app.save_rates(&[("KZT", "2025-12-04", "505.10"), ("KZT", "2025-12-05", "505.11")]).await;
+    let (_, document) = get_json(&app, "/api/v1/openapi.json").await;
+    let search = &document["paths"]["/search"]["get"];
+    assert_eq!(search["operationId"], "searchArticles");
+    let described = |name: &str| {
+        search["parameters"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap()["description"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(described("per_page").contains("An empty `per_page=` is refused with a 400"));
+    assert!(described("page").contains("An empty `page=` is refused with a 400"));
+    let history = document["paths"]["/rates/{code}/history"]["get"]["description"].as_str().unwrap();
+    assert!(history.contains("at most 3,660 days"), "{history}");
+
+    for path in [
+        "/api/v1/search?q=grain&per_page=",
+        "/api/v1/search?q=grain&per_page=%20",
+        "/api/v1/search?q=grain&per_page=%2B5",
+        "/api/v1/search?q=grain&per_page=51",
+        "/api/v1/search?q=grain&page=",
+        "/api/v1/search?q=grain&page=0",
+        "/api/v1/rates/KZT/history?from=2015-11-28&to=2025-12-05", // 3,661 days
+        "/api/v1/rates/KZT/history?from=2025-12-05&to=2025-12-04",
+    ] {
+        let (status, error) = get_json(&app, path).await;
+        assert_eq!(status, 400, "{path}: {error}");
+        assert_eq!(error["error"]["status"], 400, "{path}");
+    }
+    for path in [
+        "/api/v1/search?q=grain&per_page=5&page=1",
+        "/api/v1/search?q=grain",
+        "/api/v1/rates/KZT/history?from=2015-11-29&to=2025-12-05", // 3,660 days
+        "/api/v1/rates/KZT/history?from=&to=",
+    ] {
+        let (status, answer) = get_json(&app, path).await;
+        assert_eq!(status, 200, "{path}: {answer}");
+    }
+    let (_, answer) = get_json(&app, "/api/v1/search?q=grain&per_page=5").await;
+    assert_eq!(answer["per_page"].as_u64(), Some(5), "{answer}");
+}
+
+#[tokio::test]
 async fn the_openapi_document_is_valid_and_the_api_answers_as_it_says() {
     let app = spawn_app().await;
     newsroom(&app).await;

@@ -4,7 +4,7 @@
 //! rebuild command, and after start-up finds it damaged).
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
@@ -14,8 +14,8 @@ use qalam::search::{Opened, Ranking, SearchIndex};
 use reqwest::StatusCode;
 
 use crate::helpers::{
-    ArticleSpec, TestApp, assert_themed_error, between, card_titles, cards, client, import_with_cli, output_text,
-    pager_links, qalam_command, run_qalam, spawn_app, write_lines,
+    ArticleSpec, Options, TestApp, assert_themed_error, between, card_titles, cards, client, import_with_cli,
+    output_text, pager_links, qalam_command, run_qalam, spawn_app, spawn_app_with, write_lines,
 };
 
 /// The most a change may take to show in search results.
@@ -194,6 +194,29 @@ async fn freshness_breaks_ties_but_does_not_bury_a_much_better_match() {
         found(&app, "Rogun").await.first().map(String::as_str),
         Some("Rogun reservoir: the reservoir that Rogun built")
     );
+}
+
+#[tokio::test]
+async fn the_freshness_blend_is_set_in_the_search_table_of_qalam_toml() {
+    let stories = [
+        story("old-same", "Reservoir levels fall", "The reservoir is low.").hours_ago(24 * 300),
+        story("new-same", "Reservoir levels fall again", "The reservoir is low.").hours_ago(2),
+        story("old-best", "Rogun reservoir: the reservoir that Rogun built", "Rogun, Rogun, Rogun.")
+            .hours_ago(24 * 400),
+        story("new-weak", "Grain exports rise", "Trucks pass Rogun on the way.").hours_ago(1),
+    ];
+    // Without freshness, relevance alone: the shorter headline matches better.
+    let timeless = spawn_app_with(Options::default().toml("[search]\nfreshness_weight = 0\n")).await;
+    import_indexed(&timeless, &stories).await;
+    let titles = found(&timeless, "reservoir").await;
+    let position = |title: &str| titles.iter().position(|t| t == title).expect("found");
+    assert!(position("Reservoir levels fall") < position("Reservoir levels fall again"), "{titles:?}");
+
+    // With a strong, short-lived boost, the news of the hour comes first.
+    let toml = "[search]\nfreshness_weight = 50\nfreshness_half_life_days = 1\n";
+    let eager = spawn_app_with(Options::default().toml(toml)).await;
+    import_indexed(&eager, &stories).await;
+    assert_eq!(found(&eager, "Rogun").await.first().map(String::as_str), Some("Grain exports rise"));
 }
 
 #[tokio::test]
@@ -447,6 +470,36 @@ async fn the_api_answers_the_same_search_as_json_with_highlights() {
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = serde_json::from_str(&bad.text().await.expect("body")).expect("a JSON error");
     assert_eq!(body["error"]["status"], 400);
+}
+
+#[tokio::test]
+async fn search_pages_and_api_answers_are_compressed_like_other_pages() {
+    let app = spawn_app().await;
+    import_indexed(&app, &names()).await;
+    for path in ["/search?q=Tokayev", "/api/v1/search?q=Tokayev"] {
+        let plain = app.get_with(path, &[("accept-encoding", "identity")]).await;
+        assert_eq!(plain.status, StatusCode::OK, "{path}");
+        assert_eq!(plain.header("content-encoding"), None, "{path}");
+        let text = plain.text();
+        assert!(text.contains("Tokayev"), "{path}: {text}");
+
+        let br = app.get_with(path, &[("accept-encoding", "gzip, deflate, br")]).await;
+        assert_eq!(br.header("content-encoding"), Some("br"), "{path}");
+        assert!(br.headers.get_all("vary").iter().any(|v| v == "accept-encoding"), "{path}: {:?}", br.headers);
+        let mut decoded = String::new();
+        brotli::Decompressor::new(&br.bytes[..], 4096).read_to_string(&mut decoded).expect("valid brotli");
+        assert_eq!(decoded, text, "{path}");
+        assert!(br.bytes.len() < text.len() / 2, "{path}: {} of {} bytes", br.bytes.len(), text.len());
+
+        let gzip = app.get_with(path, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(gzip.header("content-encoding"), Some("gzip"), "{path}");
+        let mut decoded = String::new();
+        flate2::read::GzDecoder::new(&gzip.bytes[..]).read_to_string(&mut decoded).expect("valid gzip");
+        assert_eq!(decoded, text, "{path}");
+    }
+    // An error goes as it is, whatever the client accepts.
+    let bad = app.get_with("/api/v1/search?q=x&per_page=", &[("accept-encoding", "br")]).await;
+    assert_eq!((bad.status, bad.header("content-encoding")), (StatusCode::BAD_REQUEST, None));
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 """Checks Qalam's Content API against its own OpenAPI document: the document must be
 valid OpenAPI 3 (openapi-spec-validator), and schemathesis, generating requests from it
 against the running server, must find no server error and no answer that departs from
-the document (status code, content type, headers, body schema).
+the document (status code, content type, headers, body schema), and no request the
+document forbids accepted.
 
 Usage: python check_api.py API_BASE_URL   e.g. http://127.0.0.1:8080/api/v1
 """
@@ -21,6 +22,8 @@ CHECKS = ",".join([
     "content_type_conformance",
     "response_headers_conformance",
     "response_schema_conformance",
+    # A request the document forbids (an empty `per_page=`, a page of 0) must be refused.
+    "negative_data_rejection",
 ])
 
 

@@ -475,6 +475,7 @@ fn plan(item: &RawItem, tz: &TimeZone, now: Timestamp) -> Result<Plan, String> {
     let (status, note) = match item.status.trim() {
         "publish" | "future" if protected => (Status::Draft, Some("password-protected: imported as drafts")),
         "publish" => (Status::Published, None),
+        // Published at its time by `qalam serve`, as WordPress would have.
         "future" => (Status::Scheduled, None),
         "draft" => (Status::Draft, None),
         "pending" => (Status::Draft, Some("pending review: imported as drafts")),

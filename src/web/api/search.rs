@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{ApiError, json};
 use crate::app::App;
 use crate::domain::excerpt::excerpt;
+use crate::domain::paging::MAX_PAGE;
 use crate::domain::taxonomy::TagKind;
 use crate::search::SortOrder;
 use crate::web::site::search::{SearchFailure, SearchInput, SearchParams, find};
@@ -66,12 +67,21 @@ pub async fn search_articles(
     State(app): State<Arc<App>>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
+    // Unlike the search form, which sends `page=` when left blank, an API client that
+    // sends an empty number has a bug worth hearing about, as in `/articles`.
+    if pairs.iter().any(|(k, v)| k == "page" && v.trim().is_empty()) {
+        return Err(ApiError::BadRequest(format!("page must be a whole number from 1 to {MAX_PAGE}.")));
+    }
     let input = SearchInput::parse(&SearchParams::from_pairs(&pairs)).map_err(ApiError::BadRequest)?;
     let per_page = match pairs.iter().find(|(k, _)| k == "per_page").map(|(_, v)| v.trim()) {
-        None | Some("") => app.settings.site.per_page,
-        Some(n) => n.parse::<u32>().ok().filter(|n| (1..=MAX_PER_PAGE).contains(n)).ok_or_else(|| {
-            ApiError::BadRequest(format!("per_page must be a whole number from 1 to {MAX_PER_PAGE}."))
-        })?,
+        None => app.settings.site.per_page,
+        Some(n) => n
+            .parse::<u32>()
+            .ok()
+            .filter(|number| n.bytes().all(|b| b.is_ascii_digit()) && (1..=MAX_PER_PAGE).contains(number))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!("per_page must be a whole number from 1 to {MAX_PER_PAGE}."))
+            })?,
     };
     let mut answer = SearchAnswer {
         query: input.text.clone(),
