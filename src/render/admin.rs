@@ -20,6 +20,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("revision.html", include_str!("../../admin/templates/revision.html")),
     ("users.html", include_str!("../../admin/templates/users.html")),
     ("account.html", include_str!("../../admin/templates/account.html")),
+    ("tags.html", include_str!("../../admin/templates/tags.html")),
+    ("tag.html", include_str!("../../admin/templates/tag.html")),
+    ("tag_form.html", include_str!("../../admin/templates/tag_form.html")),
+    ("authors.html", include_str!("../../admin/templates/authors.html")),
+    ("author.html", include_str!("../../admin/templates/author.html")),
+    ("author_form.html", include_str!("../../admin/templates/author_form.html")),
+    ("redirects.html", include_str!("../../admin/templates/redirects.html")),
 ];
 
 /// The newsroom's static files, with their content types.

@@ -8,6 +8,9 @@ use jiff::Timestamp;
 use super::StoreResult;
 use crate::domain::account::{Email, Role, User};
 use crate::domain::article::{ArticleDraft, Status};
+use crate::domain::people::Author;
+use crate::domain::slug::Slug;
+use crate::domain::taxonomy::{Tag, TagKind};
 
 /// An account to create.
 #[derive(Debug, Clone)]
@@ -164,6 +167,65 @@ pub struct RevisionInfo {
     pub saved_by: Option<String>,
 }
 
+/// A tag as the newsroom manages it.
+#[derive(Debug, Clone)]
+pub struct TagProfile {
+    /// The tag.
+    pub tag: Tag,
+    /// What the tag's archive says about it.
+    pub description: Option<String>,
+    /// Articles carrying it, whatever their status.
+    pub articles: u64,
+}
+
+/// A tag to create or change.
+#[derive(Debug, Clone)]
+pub struct TagEdit {
+    /// Country, section or topic.
+    pub kind: TagKind,
+    /// URL slug, unique within the kind.
+    pub slug: Slug,
+    /// Display name.
+    pub name: String,
+    /// Description, if any.
+    pub description: Option<String>,
+}
+
+/// An author profile as the newsroom manages it.
+#[derive(Debug, Clone)]
+pub struct AuthorProfile {
+    /// The author.
+    pub author: Author,
+    /// Address of their photo.
+    pub photo: Option<String>,
+    /// Articles they are on, whatever their status.
+    pub articles: u64,
+}
+
+/// An author profile to create or change.
+#[derive(Debug, Clone)]
+pub struct AuthorEdit {
+    /// URL slug of their archive.
+    pub slug: Slug,
+    /// Byline.
+    pub name: String,
+    /// Short biography.
+    pub bio: Option<String>,
+    /// Address of their photo.
+    pub photo: Option<String>,
+}
+
+/// What saving a tag or an author profile did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileSaved {
+    /// Stored under this identity.
+    Saved(i64),
+    /// Another one has the slug; nothing was stored.
+    SlugTaken,
+    /// No such identity.
+    Missing,
+}
+
 /// Accounts, sessions and the newsroom's view of articles.
 #[async_trait]
 pub trait Newsroom: Send + Sync {
@@ -243,4 +305,25 @@ pub trait Newsroom: Send + Sync {
 
     /// Publishes every scheduled article whose time has come; their identities.
     async fn publish_due(&self, now: Timestamp) -> StoreResult<Vec<i64>>;
+
+    /// Every tag, by kind and name, with its description and articles counted.
+    async fn tag_profiles(&self) -> StoreResult<Vec<TagProfile>>;
+
+    /// Creates a tag (`id` `None`) or changes one.
+    async fn save_tag(&self, id: Option<i64>, tag: TagEdit) -> StoreResult<ProfileSaved>;
+
+    /// Deletes a tag, taking it off its articles; whether there was one.
+    async fn remove_tag(&self, id: i64) -> StoreResult<bool>;
+
+    /// Every author, by name, with their photo and articles counted.
+    async fn author_profiles(&self) -> StoreResult<Vec<AuthorProfile>>;
+
+    /// Creates an author profile (`id` `None`) or changes one.
+    async fn save_author(&self, id: Option<i64>, author: AuthorEdit) -> StoreResult<ProfileSaved>;
+
+    /// Every stored redirect, by old address: where each leads now.
+    async fn redirects(&self) -> StoreResult<Vec<super::Redirect>>;
+
+    /// Deletes the redirect from `from` (as stored); whether there was one.
+    async fn remove_redirect(&self, from: &str) -> StoreResult<bool>;
 }

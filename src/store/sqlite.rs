@@ -33,6 +33,7 @@ use crate::domain::taxonomy::{Tag, TagKind};
 mod catalog;
 mod imports;
 mod newsroom;
+mod profiles;
 
 /// Read connections kept open for reuse.
 const MAX_IDLE_READERS: usize = 8;

@@ -16,6 +16,10 @@ use super::admin::screen::{admin_problems, serve_admin_static};
 use super::admin::sign_in::{
     create_owner, show_dashboard, show_password_link, show_setup, show_sign_in, sign_in, sign_out, use_password_link,
 };
+use super::admin::site::{
+    add_redirect, create_author, create_tag, edit_author, edit_tag, list_author_profiles, list_redirects,
+    list_tag_profiles, remove_redirect, remove_tag, update_author, update_tag,
+};
 use super::api::access::{cors, guard_api};
 use super::api::api_not_found;
 use super::api::articles::{list_articles, show_article as show_api_article};
@@ -142,6 +146,13 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/paste", post(paste_html))
         .route("/admin/users", get(list_people).post(add_person))
         .route("/admin/users/{id}/remove", post(remove_person))
+        .route("/admin/tags", get(list_tag_profiles).post(create_tag))
+        .route("/admin/tags/{id}", get(edit_tag).post(update_tag))
+        .route("/admin/tags/{id}/remove", post(remove_tag))
+        .route("/admin/authors", get(list_author_profiles).post(create_author))
+        .route("/admin/authors/{id}", get(edit_author).post(update_author))
+        .route("/admin/redirects", get(list_redirects).post(add_redirect))
+        .route("/admin/redirects/remove", post(remove_redirect))
         .route("/admin/account", get(show_account))
         .route("/admin/account/password", post(change_password))
         .layer(from_fn_with_state(Arc::clone(&app), admin_problems))

@@ -541,3 +541,89 @@ async fn the_newsroom_is_kept_out_of_caches_frames_and_search_engines() {
     assert!(page.header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
     assert_eq!(page.header("x-robots-tag"), Some("noindex, nofollow"));
 }
+
+#[tokio::test]
+async fn editors_manage_tags_and_the_site_follows_a_rename() {
+    let app = spawn_app().await;
+    let mut editor = owner(&app).await;
+    let added = editor
+        .submit("/admin/tags", "/admin/tags", &[("name", "Kazakhstan"), ("kind", "country"), ("description", "Steppe")])
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    let saved = write(&mut editor, "Wheat harvest", "publish", &[("country", "kazakhstan")]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    assert!(app.get_text("/country/kazakhstan/").await.contains("Wheat harvest"));
+    let list = editor.get("/admin/tags").await.text();
+    let marker = "/admin/tags/";
+    let start = list.find(&format!(r#"href="{marker}"#)).unwrap() + r#"href=""#.len() + marker.len();
+    let id: String = list[start..].chars().take_while(char::is_ascii_digit).collect();
+    let renamed = editor
+        .submit(
+            &format!("/admin/tags/{id}"),
+            &format!("/admin/tags/{id}"),
+            &[("name", "Qazaqstan"), ("slug", ""), ("kind", "country")],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.text());
+    assert!(app.get_text("/country/qazaqstan/").await.contains("Wheat harvest"));
+    assert!(app.get_text("/wheat-harvest/").await.contains("Qazaqstan"), "the article shows the new name");
+    let clash = editor.submit("/admin/tags", "/admin/tags", &[("name", "Qazaqstan"), ("kind", "country")]).await;
+    assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn authors_cannot_manage_tags_authors_or_redirects() {
+    let app = spawn_app().await;
+    let mut admin = owner(&app).await;
+    let mut author = invite(&app, &mut admin, "Timur Rakhimov", "timur@steppe.example", "author").await;
+    for path in ["/admin/tags", "/admin/authors", "/admin/redirects"] {
+        assert_eq!(author.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let forged = author.submit("/admin/articles", "/admin/redirects", &[("from", "/old/"), ("to", "/new/")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_redirect_made_in_the_newsroom_answers_301_until_removed() {
+    let app = spawn_app().await;
+    let mut editor = owner(&app).await;
+    write(&mut editor, "New home of the story", "publish", &[]).await;
+    let added = editor
+        .submit(
+            "/admin/redirects",
+            "/admin/redirects",
+            &[("from", "/2019/05/old-story/"), ("to", "/new-home-of-the-story/")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    let old = app.get_page("/2019/05/old-story/").await;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(old.header("location"), Some("/new-home-of-the-story/"));
+    let bad = editor
+        .submit("/admin/redirects", "/admin/redirects", &[("from", "https://evil.example/"), ("to", "/x/")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let removed =
+        editor.submit("/admin/redirects", "/admin/redirects/remove", &[("from", "/2019/05/old-story/")]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get_page("/2019/05/old-story/").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_author_profile_edited_in_the_newsroom_changes_the_byline() {
+    let app = spawn_app().await;
+    let mut editor = owner(&app).await;
+    write(&mut editor, "Byline story", "publish", &[("authors", "Ayan Ibraev")]).await;
+    let list = editor.get("/admin/authors").await.text();
+    let pos = list.find("Ayan Ibraev").unwrap();
+    let before = &list[..pos];
+    let start = before.rfind("/admin/authors/").unwrap() + "/admin/authors/".len();
+    let id: String = before[start..].chars().take_while(char::is_ascii_digit).collect();
+    let path = format!("/admin/authors/{id}");
+    let saved = editor
+        .submit(&path, &path, &[("name", "Ayan Ibrayev"), ("slug", "ayan-ibrayev"), ("bio", "Almaty desk")])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let article = app.get_text("/byline-story/").await;
+    assert!(article.contains("Ayan Ibrayev") && article.contains("/author/ayan-ibrayev/"), "{article}");
+}

@@ -6,16 +6,17 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
+use super::profiles;
 use super::{SqliteStore, Unix, db, save_article};
 use crate::domain::account::{Email, Role, User};
 use crate::domain::article::{ArticleDraft, AuthorRef, Status, TagRef};
 use crate::domain::body::Body;
 use crate::domain::slug::Slug;
 use crate::store::newsroom::{
-    ArticleSave, ArticleSaved, EditedArticle, NewUser, Newsroom, NewsroomFilter, NewsroomRow, RevisionInfo,
-    SessionInfo, UserAdded,
+    ArticleSave, ArticleSaved, AuthorEdit, AuthorProfile, EditedArticle, NewUser, Newsroom, NewsroomFilter,
+    NewsroomRow, ProfileSaved, RevisionInfo, SessionInfo, TagEdit, TagProfile, UserAdded,
 };
-use crate::store::{StoreError, StoreResult};
+use crate::store::{Redirect, StoreError, StoreResult};
 
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.author_id";
 
@@ -426,6 +427,35 @@ impl Newsroom for SqliteStore {
             Ok(ids)
         })
         .await
+    }
+
+    async fn tag_profiles(&self) -> StoreResult<Vec<TagProfile>> {
+        self.read(profiles::tag_profiles)
+    }
+
+    async fn save_tag(&self, id: Option<i64>, tag: TagEdit) -> StoreResult<ProfileSaved> {
+        self.write(move |conn| profiles::save_tag(conn, id, &tag)).await
+    }
+
+    async fn remove_tag(&self, id: i64) -> StoreResult<bool> {
+        self.write(move |conn| profiles::remove_tag(conn, id)).await
+    }
+
+    async fn author_profiles(&self) -> StoreResult<Vec<AuthorProfile>> {
+        self.read(profiles::author_profiles)
+    }
+
+    async fn save_author(&self, id: Option<i64>, author: AuthorEdit) -> StoreResult<ProfileSaved> {
+        self.write(move |conn| profiles::save_author(conn, id, &author)).await
+    }
+
+    async fn redirects(&self) -> StoreResult<Vec<Redirect>> {
+        self.read(profiles::redirects)
+    }
+
+    async fn remove_redirect(&self, from: &str) -> StoreResult<bool> {
+        let from = from.to_owned();
+        self.write(move |conn| profiles::remove_redirect(conn, &from)).await
     }
 }
 

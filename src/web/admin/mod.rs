@@ -1,5 +1,5 @@
-//! The newsroom under `/admin/`: signing in, articles and their editor, revisions and
-//! people. Every route checks the signed-in role on the server; every state-changing
+//! The newsroom under `/admin/`: signing in, articles and their editor, revisions,
+//! tags, authors, redirects and people. Every route checks the signed-in role on the server; every state-changing
 //! form carries a CSRF secret (see [`session`]).
 
 pub mod articles;
@@ -10,6 +10,7 @@ pub mod revisions;
 pub mod screen;
 pub mod session;
 pub mod sign_in;
+pub mod site;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
