@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod article;
 mod bad_input;
+mod browser;
 mod chrome;
 mod delivery;
 mod feeds;
