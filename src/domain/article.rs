@@ -120,6 +120,54 @@ pub struct ArticleDraft {
     pub tags: Vec<TagRef>,
 }
 
+/// What a note appended to a published article is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteKind {
+    /// Something the article got wrong, put right.
+    Correction,
+    /// News that came after publication.
+    Update,
+}
+
+impl NoteKind {
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "correction" => Some(Self::Correction),
+            "update" => Some(Self::Update),
+            _ => None,
+        }
+    }
+
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Correction => "correction",
+            Self::Update => "update",
+        }
+    }
+
+    /// The word readers see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Correction => "Correction",
+            Self::Update => "Update",
+        }
+    }
+}
+
+/// A dated correction or update shown at the foot of an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleNote {
+    /// Correction or update.
+    pub kind: NoteKind,
+    /// When it was added.
+    pub noted_at: Timestamp,
+    /// What it says, plain text.
+    pub text: String,
+}
+
 /// A stored article with its people and tags, as an article page needs it.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -151,6 +199,8 @@ pub struct Article {
     pub authors: Vec<Author>,
     /// Countries, sections and topics.
     pub tags: Vec<Tag>,
+    /// Corrections and updates, oldest first (loaded for the article page only).
+    pub notes: Vec<ArticleNote>,
 }
 
 /// A stored article as a listing card needs it.

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::views::Meta;
 use crate::config::Settings;
-use crate::domain::article::Article;
+use crate::domain::article::{Article, NoteKind};
 use crate::domain::taxonomy::{Tag, TagKind};
 
 /// The site-wide facts every page's head needs, whatever the page.
@@ -128,6 +128,15 @@ pub fn article_meta(settings: &Settings, tz: &TimeZone, article: &Article, descr
     });
     if let Some(image) = &image {
         news_article["image"] = json!([image]);
+    }
+    let corrections: Vec<_> = article
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Correction)
+        .map(|n| json!({ "@type": "CorrectionComment", "text": n.text, "datePublished": local_iso(n.noted_at, tz) }))
+        .collect();
+    if !corrections.is_empty() {
+        news_article["correction"] = json!(corrections);
     }
     let mut crumbs = vec![(settings.site.name.clone(), absolute(settings, "/"))];
     if let Some(tag) = section {

@@ -171,6 +171,21 @@ pub struct ArticleView {
     pub lang: String,
     /// Featured image address.
     pub image: Option<String>,
+    /// Corrections and updates, oldest first.
+    pub notes: Vec<NoteView>,
+}
+
+/// A correction or update at the foot of an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    /// `Correction` or `Update`.
+    pub label: &'static str,
+    /// `5 December 2025`.
+    pub date: String,
+    /// RFC 3339 time it was added.
+    pub datetime: String,
+    /// What it says.
+    pub text: String,
 }
 
 impl ArticleView {
@@ -191,6 +206,16 @@ impl ArticleView {
             tags: tags.into_iter().map(Link::tag).collect(),
             lang: article.language.to_string(),
             image: article.featured_image.clone(),
+            notes: article
+                .notes
+                .iter()
+                .map(|n| NoteView {
+                    label: n.kind.label(),
+                    date: short_date(&n.noted_at.to_zoned_datetime(tz.clone())),
+                    datetime: n.noted_at.to_string(),
+                    text: n.text.clone(),
+                })
+                .collect(),
         }
     }
 }

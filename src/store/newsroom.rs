@@ -7,7 +7,7 @@ use jiff::Timestamp;
 
 use super::StoreResult;
 use crate::domain::account::{Email, Role, User};
-use crate::domain::article::{ArticleDraft, Status};
+use crate::domain::article::{ArticleDraft, ArticleNote, NoteKind, Status};
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
@@ -323,6 +323,12 @@ pub trait Newsroom: Send + Sync {
 
     /// Every stored redirect, by old address: where each leads now.
     async fn redirects(&self) -> StoreResult<Vec<super::Redirect>>;
+
+    /// Appends a dated correction or update to an article.
+    async fn add_article_note(&self, article_id: i64, kind: NoteKind, text: &str, now: Timestamp) -> StoreResult<()>;
+
+    /// An article's corrections and updates, oldest first.
+    async fn article_notes(&self, article_id: i64) -> StoreResult<Vec<ArticleNote>>;
 
     /// Deletes the redirect from `from` (as stored); whether there was one.
     async fn remove_redirect(&self, from: &str) -> StoreResult<bool>;

@@ -208,6 +208,7 @@ fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         body_text: row.get(11)?,
         authors: Vec::new(),
         tags: Vec::new(),
+        notes: Vec::new(),
     })
 }
 
@@ -406,6 +407,7 @@ impl Store for SqliteStore {
                 .map_err(db)?
                 .collect::<rusqlite::Result<_>>()
                 .map_err(db)?;
+            article.notes = newsroom::article_notes(conn, article.id)?;
             Ok(Some(article))
         })
     }

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 
 use super::admin::articles::list_articles as list_newsroom_articles;
 use super::admin::editor::{
-    create_article, edit_article, new_article, paste_html, preview_article, preview_markdown, update_article,
+    add_note, create_article, edit_article, new_article, paste_html, preview_article, preview_markdown, update_article,
 };
 use super::admin::people::{add_person, change_password, list_people, remove_person, show_account};
 use super::admin::revisions::{list_revisions, restore_revision, show_revision};
@@ -139,6 +139,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/articles/new", get(new_article))
         .route("/admin/articles/{id}", get(edit_article).post(update_article))
         .route("/admin/articles/{id}/preview", get(preview_article))
+        .route("/admin/articles/{id}/notes", post(add_note))
         .route("/admin/articles/{id}/revisions", get(list_revisions))
         .route("/admin/articles/{id}/revisions/{revision}", get(show_revision))
         .route("/admin/articles/{id}/revisions/{revision}/restore", post(restore_revision))

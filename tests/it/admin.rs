@@ -627,3 +627,28 @@ async fn an_author_profile_edited_in_the_newsroom_changes_the_byline() {
     let article = app.get_text("/byline-story/").await;
     assert!(article.contains("Ayan Ibrayev") && article.contains("/author/ayan-ibrayev/"), "{article}");
 }
+
+#[tokio::test]
+async fn a_correction_appears_dated_at_the_foot_of_the_article_and_in_its_structured_data() {
+    let app = spawn_app().await;
+    let mut editor = owner(&app).await;
+    let saved = write(&mut editor, "Dam opens in Naryn", "publish", &[]).await;
+    let id = article_id(&saved);
+    let editor_path = format!("/admin/articles/{id}");
+    let noted = editor
+        .submit(
+            &editor_path,
+            &format!("{editor_path}/notes"),
+            &[("kind", "correction"), ("text", "The dam is 1,160 MW, not 1,600 MW.")],
+        )
+        .await;
+    assert_eq!(noted.status, StatusCode::SEE_OTHER, "{}", noted.text());
+    let page = app.get_text("/dam-opens-in-naryn/").await;
+    assert!(page.contains("<strong>Correction</strong>, <time datetime=\"2025-12-05T05:00:00Z\">5 December 2025</time>: The dam is 1,160 MW, not 1,600 MW."), "{page}");
+    assert!(page.contains(r#""correction":[{"#) && page.contains(r#""@type":"CorrectionComment""#), "{page}");
+    let draft = write(&mut editor, "Unpublished piece", "save", &[]).await;
+    let draft_id = article_id(&draft);
+    let path = format!("/admin/articles/{draft_id}");
+    let refused = editor.submit(&path, &format!("{path}/notes"), &[("kind", "update"), ("text", "x")]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+}

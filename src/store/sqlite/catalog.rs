@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{ListingQuery, Unix, author_from_row, db, tag_from_row};
+use super::{ListingQuery, Unix, article_from_row, author_from_row, db, tag_from_row};
 use crate::domain::article::Article;
 use crate::store::{
     ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, ListingFilter, SitemapEntry, StoreError, StoreResult, TagStats,
@@ -135,25 +135,6 @@ pub(super) fn count(conn: &Connection, query: &ArticleQuery, now: Timestamp) -> 
         }
     };
     Ok(u64::try_from(total).unwrap_or(0))
-}
-
-fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
-    Ok(Article {
-        id: row.get(0)?,
-        slug: row.get(1)?,
-        title: row.get(2)?,
-        dek: row.get(3)?,
-        body_html: row.get(4)?,
-        excerpt: row.get(5)?,
-        status: row.get(6)?,
-        published_at: row.get::<_, Unix>(7)?.0,
-        updated_at: row.get::<_, Unix>(8)?.0,
-        language: row.get(9)?,
-        featured_image: row.get(10)?,
-        body_text: row.get(11)?,
-        authors: Vec::new(),
-        tags: Vec::new(),
-    })
 }
 
 /// Whole articles with their authors and tags, in the order of `ids`.

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use super::profiles;
 use super::{SqliteStore, Unix, db, save_article};
 use crate::domain::account::{Email, Role, User};
-use crate::domain::article::{ArticleDraft, AuthorRef, Status, TagRef};
+use crate::domain::article::{ArticleDraft, ArticleNote, AuthorRef, NoteKind, Status, TagRef};
 use crate::domain::body::Body;
 use crate::domain::slug::Slug;
 use crate::store::newsroom::{
@@ -453,10 +453,50 @@ impl Newsroom for SqliteStore {
         self.read(profiles::redirects)
     }
 
+    async fn add_article_note(&self, article_id: i64, kind: NoteKind, text: &str, now: Timestamp) -> StoreResult<()> {
+        let text = text.to_owned();
+        self.write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+            tx.prepare_cached("INSERT INTO article_notes (article_id, kind, noted_at, text) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(db)?
+                .execute(params![article_id, kind.as_str(), now.as_second(), text])
+                .map_err(db)?;
+            // A correction is a change of the article: its version moves on for the
+            // search index and its modified date for readers and search engines.
+            tx.prepare_cached("UPDATE articles SET updated_at = MAX(updated_at + 1, ?2) WHERE id = ?1")
+                .map_err(db)?
+                .execute(params![article_id, now.as_second()])
+                .map_err(db)?;
+            tx.commit().map_err(db)
+        })
+        .await
+    }
+
+    async fn article_notes(&self, article_id: i64) -> StoreResult<Vec<ArticleNote>> {
+        self.read(|conn| article_notes(conn, article_id))
+    }
+
     async fn remove_redirect(&self, from: &str) -> StoreResult<bool> {
         let from = from.to_owned();
         self.write(move |conn| profiles::remove_redirect(conn, &from)).await
     }
+}
+
+/// An article's corrections and updates, oldest first.
+pub(super) fn article_notes(conn: &Connection, article_id: i64) -> StoreResult<Vec<ArticleNote>> {
+    conn.prepare_cached("SELECT kind, noted_at, text FROM article_notes WHERE article_id = ?1 ORDER BY noted_at, id")
+        .map_err(db)?
+        .query_map([article_id], |row| {
+            let kind: String = row.get(0)?;
+            Ok(ArticleNote {
+                kind: NoteKind::parse(&kind).unwrap_or(NoteKind::Update),
+                noted_at: row.get::<_, Unix>(1)?.0,
+                text: row.get(2)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db)
 }
 
 fn revision_from_row(row: &Row<'_>) -> rusqlite::Result<RevisionInfo> {

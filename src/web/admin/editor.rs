@@ -16,7 +16,7 @@ use super::screen::Screen;
 use super::session::{Session, SignedForm};
 use super::when;
 use crate::app::App;
-use crate::domain::article::Status;
+use crate::domain::article::{NoteKind, Status};
 use crate::domain::body::sanitize_html;
 use crate::domain::manuscript::Manuscript;
 use crate::domain::taxonomy::TagKind;
@@ -65,6 +65,14 @@ struct EditorPage {
     countries: Vec<Named>,
     sections: Vec<Named>,
     languages: Vec<Language>,
+    notes: Vec<NoteRow>,
+}
+
+#[derive(Serialize)]
+struct NoteRow {
+    label: &'static str,
+    when: String,
+    text: String,
 }
 
 /// What the editor screen shows about the stored article, if there is one.
@@ -116,6 +124,16 @@ async fn editor_page(app: &App, stored: Option<&Stored>, m: Manuscript) -> Resul
         countries: named(app.store.tags(TagKind::Country).await?),
         sections: named(app.store.tags(TagKind::Section).await?),
         languages: LANGUAGES.iter().map(|(code, name)| Language { code, name }).collect(),
+        notes: match stored {
+            Some(s) => app
+                .store
+                .article_notes(s.id)
+                .await?
+                .into_iter()
+                .map(|n| NoteRow { label: n.kind.label(), when: when(n.noted_at, &app.tz), text: n.text })
+                .collect(),
+            None => Vec::new(),
+        },
     })
 }
 
@@ -146,6 +164,7 @@ pub async fn edit_article(
         Some("scheduled") => Some("Scheduled."),
         Some("unpublished") => Some("Taken off the site; it is a draft again."),
         Some("restored") => Some("The earlier version was restored."),
+        Some("noted") => Some("The note was added at the foot of the article."),
         Some(_) => Some("Saved."),
         None => None,
     };
@@ -292,4 +311,41 @@ pub async fn preview_article(
     editable(&app, &session, id).await?;
     let article = app.store.articles_by_id(&[id]).await?.into_iter().next().ok_or(AdminError::NotFound)?;
     render_article(&app, &article).await.map_err(|e| AdminError::Internal(anyhow::anyhow!("{e}")))
+}
+
+/// Longest correction or update note, in characters.
+const MAX_NOTE_CHARS: usize = 2000;
+
+/// The form that appends a correction or an update.
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// `POST /admin/articles/{id}/notes`: appends a dated correction or update, shown at the
+/// foot of the article and, for a correction, in its structured data.
+pub async fn add_note(
+    State(app): State<Arc<App>>,
+    Path(id): Path<i64>,
+    SignedForm(session, form): SignedForm<NoteForm>,
+) -> Result<Response, AdminError> {
+    let article = editable(&app, &session, id).await?;
+    if !session.user.role.can_publish() {
+        return Err(AdminError::Forbidden("contributors cannot add corrections; an editor does".into()));
+    }
+    if article.draft.status != Status::Published {
+        return Err(AdminError::BadRequest("corrections and updates are added to published articles".into()));
+    }
+    let kind =
+        NoteKind::parse(&form.kind).ok_or_else(|| AdminError::BadRequest("choose correction or update".into()))?;
+    let text = form.text.trim();
+    if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
+        return Err(AdminError::BadRequest(format!("a note is 1 to {MAX_NOTE_CHARS} characters")));
+    }
+    app.store.add_article_note(id, kind, text, app.now()).await?;
+    app.pages.invalidate();
+    Ok(Redirect::to(&format!("/admin/articles/{id}?saved=noted")).into_response())
 }
