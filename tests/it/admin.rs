@@ -652,3 +652,31 @@ async fn a_correction_appears_dated_at_the_foot_of_the_article_and_in_its_struct
     let refused = editor.submit(&path, &format!("{path}/notes"), &[("kind", "update"), ("text", "x")]).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn publishing_and_unpublishing_in_the_newsroom_reach_search_within_a_second() {
+    let app = spawn_app().await;
+    let mut editor = owner(&app).await;
+    let saved = write(&mut editor, "Zhetysu apricot harvest", "publish", &[]).await;
+    let id = article_id(&saved);
+    let found = |html: &str| html.contains("/zhetysu-apricot-harvest/");
+    let started = std::time::Instant::now();
+    while !found(&app.get_text("/search?q=apricot").await) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "searchable within a second");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let path = format!("/admin/articles/{id}");
+    let fields = [
+        ("version", "1"),
+        ("title", "Zhetysu apricot harvest"),
+        ("slug", "zhetysu-apricot-harvest"),
+        ("language", "en"),
+        ("action", "unpublish"),
+    ];
+    assert_eq!(editor.submit(&path, &path, &fields).await.status, StatusCode::SEE_OTHER);
+    let started = std::time::Instant::now();
+    while found(&app.get_text("/search?q=apricot").await) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "gone within a second");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
