@@ -65,6 +65,8 @@ pub struct App {
     pub rates: RatesClient,
     /// The full-text search index.
     pub search: Arc<SearchIndex>,
+    /// Permits to process an uploaded image, `[media] workers` of them.
+    pub media_workers: tokio::sync::Semaphore,
 }
 
 impl App {
@@ -81,6 +83,7 @@ impl App {
         let pages = Arc::new(PageCache::new(settings.cache.enabled, settings.cache.max_bytes));
         let rates = RatesClient::new(&settings.rates).context("cannot set up the HTTP client for exchange rates")?;
         let search = open_search(data_dir)?;
+        let media_workers = tokio::sync::Semaphore::new(settings.media.workers);
         Ok(Arc::new(Self {
             data_dir: data_dir.to_owned(),
             settings,
@@ -92,6 +95,7 @@ impl App {
             tz,
             rates,
             search,
+            media_workers,
         }))
     }
 

@@ -5,6 +5,7 @@ mod api_key;
 mod import;
 mod import_wxr;
 mod index;
+mod media;
 mod rates;
 mod serve;
 
@@ -56,6 +57,31 @@ enum Command {
     ApiKey {
         #[command(subcommand)]
         action: ApiKeyAction,
+    },
+    /// The media library: uploaded images and their responsive variants.
+    Media {
+        #[command(subcommand)]
+        action: MediaAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MediaAction {
+    /// Check, process and store images (JPEG, PNG, WebP, GIF), printing each one's
+    /// address and variants.
+    Add {
+        /// The image files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Alternative text for every file added.
+        #[arg(long, default_value = "")]
+        alt: String,
+        /// Caption for every file added.
+        #[arg(long, default_value = "")]
+        caption: String,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
     },
 }
 
@@ -164,6 +190,9 @@ impl Cli {
                 Command::ApiKey { action: ApiKeyAction::List { data } } => api_key::run_list(&data).await,
                 Command::ApiKey { action: ApiKeyAction::Remove { name, data } } => {
                     api_key::run_remove(&data, &name).await
+                }
+                Command::Media { action: MediaAction::Add { files, alt, caption, data } } => {
+                    media::run_add(&data, &files, &alt, &caption).await
                 }
                 Command::Rates { action: RatesAction::Backfill { from, to, sources, data } } => {
                     rates::run_backfill(&data, from, to, &sources).await

@@ -7,6 +7,7 @@ pub mod excerpt;
 pub mod money;
 pub mod paging;
 pub mod people;
+pub mod picture;
 pub mod shortcodes;
 pub mod slug;
 pub mod taxonomy;

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod jsonl;
+pub mod media;
 pub mod search_index;
 pub mod wxr;
 

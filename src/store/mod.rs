@@ -2,6 +2,7 @@
 //! content. `SqliteStore` is the embedded default; another engine implements the same
 //! trait without the web layer noticing.
 
+pub mod media;
 mod migrations;
 mod rates;
 mod sqlite;
@@ -15,6 +16,7 @@ use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 
+pub use media::{MediaAdded, MediaItem, MediaPage, MediaStore, NewMedia};
 pub use rates::{OfficialRate, RateHistory};
 pub use sqlite::SqliteStore;
 
@@ -216,7 +218,7 @@ pub struct Redirect {
 /// Everything the site reads and writes. Reads of public content take `now`, so that an
 /// article scheduled for later stays hidden until its time.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: MediaStore + Send + Sync + 'static {
     /// A published article by slug.
     async fn published_article(&self, slug: &Slug, now: Timestamp) -> StoreResult<Option<Article>>;
 

@@ -13,6 +13,7 @@ mod fixture_server;
 mod helpers;
 mod import_cli;
 mod listing;
+mod media;
 mod other_writers;
 mod rates;
 mod search;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{ListingQuery, Unix, author_from_row, db, tag_from_row};
+use super::{ListingQuery, StoredPicture, Unix, author_from_row, db, tag_from_row};
 use crate::domain::article::Article;
 use crate::store::{
     ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, ListingFilter, SitemapEntry, StoreError, StoreResult, TagStats,
@@ -151,6 +151,7 @@ fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         language: row.get(9)?,
         featured_image: row.get(10)?,
         body_text: row.get(11)?,
+        featured_picture: row.get::<_, Option<StoredPicture>>(12)?.map(|p| p.0),
         authors: Vec::new(),
         tags: Vec::new(),
     })
@@ -165,7 +166,7 @@ pub(super) fn whole_articles(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<
     let mut articles = conn
         .prepare_cached(
             "SELECT a.id, a.slug, a.title, a.dek, a.body_html, a.excerpt, a.status, a.published_at,
-                    a.updated_at, a.language, a.featured_image, a.body_text
+                    a.updated_at, a.language, a.featured_image, a.body_text, a.featured_picture
              FROM json_each(?1) j JOIN articles a ON a.id = j.value ORDER BY j.key",
         )
         .map_err(db)?
