@@ -15,7 +15,7 @@ use crate::helpers::{ArticleSpec, Options, output_text, run_qalam, spawn_app, sp
 
 /// A photo-like picture: gradients with texture, as a camera's JPEG with an EXIF block
 /// carrying a GPS position (written by hand, as a camera lays it out).
-fn camera_jpeg(width: u32, height: u32) -> Vec<u8> {
+pub fn camera_jpeg(width: u32, height: u32) -> Vec<u8> {
     let pixels = RgbImage::from_fn(width, height, |x, y| {
         let texture = ((x * 31 + y * 17) % 19) as u8;
         image::Rgb([(x % 256) as u8 ^ texture, (y % 256) as u8, 90u8.wrapping_add(texture)])
