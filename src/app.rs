@@ -66,7 +66,7 @@ pub struct App {
     /// The full-text search index.
     pub search: Arc<SearchIndex>,
     /// Permits to process an uploaded image, `[media] workers` of them.
-    pub media_workers: tokio::sync::Semaphore,
+    pub media_workers: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -83,7 +83,7 @@ impl App {
         let pages = Arc::new(PageCache::new(settings.cache.enabled, settings.cache.max_bytes));
         let rates = RatesClient::new(&settings.rates).context("cannot set up the HTTP client for exchange rates")?;
         let search = open_search(data_dir)?;
-        let media_workers = tokio::sync::Semaphore::new(settings.media.workers);
+        let media_workers = Arc::new(tokio::sync::Semaphore::new(settings.media.workers));
         Ok(Arc::new(Self {
             data_dir: data_dir.to_owned(),
             settings,

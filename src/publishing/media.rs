@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
@@ -35,6 +36,7 @@ pub async fn add_image(
     caption: &str,
     uploaded_by: Option<i64>,
 ) -> Result<MediaItem, MediaError> {
+    // Checked again while processing; here it spares hashing an upload that is refused.
     let limit = app.settings.media.max_upload_bytes;
     if bytes.len() as u64 > limit {
         return Err(MediaError::TooLarge { bytes: bytes.len() as u64, limit });
@@ -49,17 +51,19 @@ pub async fn add_image(
     let dir = app.data_dir.join(MEDIA_DIR).join(&month);
     let url_prefix = format!("/{MEDIA_DIR}/{month}/");
 
-    let permit = app.media_workers.acquire().await.map_err(internal)?;
+    // The permit travels with the work: if the caller goes away, the blocking thread
+    // still holds it until the image is done, so the limit holds.
+    let permit = Arc::clone(&app.media_workers).acquire_owned().await.map_err(internal)?;
     let settings = app.settings.media.clone();
-    let stored = tokio::task::spawn_blocking(move || {
+    let (files, written) = tokio::task::spawn_blocking(move || {
         let processed = process(&bytes, &settings)?;
         drop(bytes);
-        write_files(&processed, &stem, &dir, &url_prefix)
+        let stored = write_files(&processed, &stem, &dir, &url_prefix);
+        drop(permit);
+        stored
     })
     .await
-    .map_err(internal)?;
-    drop(permit);
-    let (files, written) = stored?;
+    .map_err(internal)??;
 
     let new = NewMedia {
         path: files.path,
@@ -224,8 +228,6 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::app::Clock;
     use crate::config::Settings;
