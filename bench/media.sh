@@ -197,7 +197,7 @@ done
 UPLOAD_MEDIAN=$(printf '%s\n' "${UPLOAD_SECONDS[@]}" | sort -g |
     awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 RSS_MAX=$(printf '%s\n' "${UPLOAD_RSS[@]}" | sort -g | tail -n 1)
-VARIANT_BYTES=$(awk 'NR > 1 { print $1 }' "$OUT/add.1.txt" | while read -r path; do
+VARIANT_BYTES=$(awk '{ print $1 }' "$OUT/add.1.txt" | while read -r path; do
     stat -c %s "$UPLOAD_DATA${path}"; done | paste -sd' ')
 
 # --- 3. A site to serve --------------------------------------------------------------

@@ -109,13 +109,17 @@ fn variants(image: &DynamicImage, kind: ImageKind, widths: &[u32], q: Qualities)
     let (full_w, full_h) = (image.width(), image.height());
     let mut out = Vec::new();
     // Widest first, each scaled from the one before: the big reduction from the
-    // original is done once, the rest work on far fewer pixels.
+    // original is done once, the rest work on far fewer pixels. Catmull-Rom is as sharp
+    // as Lanczos for photographs at two thirds of the work per pixel.
     let mut previous: Option<DynamicImage> = None;
     for width in target_widths(full_w, widths).into_iter().rev() {
         let height = scaled_height(full_w, full_h, width);
         let source = previous.as_ref().unwrap_or(image);
-        let scaled =
-            if width == source.width() { None } else { Some(source.resize_exact(width, height, FilterType::Lanczos3)) };
+        let scaled = if width == source.width() {
+            None
+        } else {
+            Some(source.resize_exact(width, height, FilterType::CatmullRom))
+        };
         let pixels = scaled.as_ref().unwrap_or(source);
         if kind != ImageKind::Webp {
             out.push(Rendition {

@@ -124,12 +124,12 @@ fn configure(conn: &Connection) -> StoreResult<()> {
 
 /// Columns of `articles` that a listing card needs, in `summary_from_row` order, with
 /// the short lead of the text.
-const SUMMARY_WITH_LEAD: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at, a.language, a.featured_image, \
-     a.featured_picture";
+const SUMMARY_WITH_LEAD: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at, a.language, \
+                                 a.featured_image, a.featured_picture";
 
 /// The same columns with the whole text, for excerpts longer than the lead.
-const SUMMARY_WITH_TEXT: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at, a.language, a.featured_image, \
-     a.featured_picture";
+const SUMMARY_WITH_TEXT: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at, a.language, \
+                                 a.featured_image, a.featured_picture";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
