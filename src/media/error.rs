@@ -14,7 +14,7 @@ pub enum MediaError {
     #[error("unsupported image format: the file is {0}; upload JPEG, PNG, WebP or GIF")]
     Unsupported(String),
     /// The file is over `[media] max_upload_bytes`.
-    #[error("image too large: {}, the limit is {}", megabytes(*.bytes), megabytes(*.limit))]
+    #[error("image too large: {}, the limit is {}", file_size(*.bytes), file_size(*.limit))]
     TooLarge {
         /// Size of the file.
         bytes: u64,
@@ -50,9 +50,13 @@ impl MediaError {
     }
 }
 
-/// `41.2 MB`, `25 MB`: decimal megabytes, as file managers show them.
-fn megabytes(bytes: u64) -> String {
-    format!("{} MB", one_decimal(bytes as f64 / 1e6))
+/// `41.2 MB`, `25 MB`, `800 KB`: decimal units, as file managers show them.
+fn file_size(bytes: u64) -> String {
+    if bytes < 1_000_000 {
+        format!("{} KB", one_decimal(bytes as f64 / 1e3))
+    } else {
+        format!("{} MB", one_decimal(bytes as f64 / 1e6))
+    }
 }
 
 /// `120`, `24.5`: millions of pixels.
@@ -73,6 +77,8 @@ mod tests {
     fn limits_read_as_an_editor_would_write_them() {
         let large = MediaError::TooLarge { bytes: 41_234_567, limit: 25_000_000 };
         assert_eq!(large.to_string(), "image too large: 41.2 MB, the limit is 25 MB");
+        let small = MediaError::TooLarge { bytes: 1_234_567, limit: 800_000 };
+        assert_eq!(small.to_string(), "image too large: 1.2 MB, the limit is 800 KB");
         let bomb = MediaError::TooManyPixels { pixels: 120_000_000, limit: 50_000_000 };
         assert_eq!(bomb.to_string(), "image has too many pixels: 120 megapixels, the limit is 50");
     }

@@ -320,6 +320,20 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_oversized_upload_is_refused_and_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut settings = Settings::default();
+        settings.media.max_upload_bytes = 2_000;
+        let app = App::open(dir.path(), settings, Clock::System).expect("app opens");
+        let photo = jpeg(300, 200);
+        let error = add_image(&app, photo.clone(), "big.jpg", "", "", None).await.expect_err("refused");
+        let message = error.to_string();
+        assert!(message.starts_with("image too large: ") && message.ends_with(" KB, the limit is 2 KB"), "{message}");
+        assert_eq!(app.store.list_media(0, 10).await.expect("list").total, 0);
+        assert_eq!(media_files(dir.path()), Vec::<String>::new());
+    }
+
+    #[tokio::test]
     async fn the_library_lists_newest_first_and_keeps_edited_text() {
         let dir = tempfile::tempdir().expect("tempdir");
         let app = app(dir.path());
