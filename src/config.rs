@@ -67,7 +67,8 @@ pub struct MediaSettings {
     /// Largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
     /// Most pixels (width × height, read from the header before decoding) an image may
-    /// have; this bounds the memory one image takes to about four bytes a pixel.
+    /// have; this bounds the memory one image takes (the decoded pixels plus the
+    /// resampler's working copy: a 24-megapixel photo peaks near 200 MB).
     pub max_pixels: u64,
     /// Widths of the responsive variants, in pixels; an image is never enlarged.
     pub widths: Vec<u32>,
