@@ -269,6 +269,39 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn gif_and_webp_uploads_keep_their_format() {
+        let rgb = photo(600, 400);
+        let mut gif = Vec::new();
+        image::codecs::gif::GifEncoder::new(&mut gif)
+            .encode(
+                image::DynamicImage::ImageRgb8(rgb.clone()).to_rgba8().as_raw(),
+                600,
+                400,
+                image::ExtendedColorType::Rgba8,
+            )
+            .expect("encode test GIF");
+        let done = process(&gif, &MediaSettings::default()).expect("processed");
+        assert_eq!(done.kind, ImageKind::Gif);
+        let kinds: Vec<(ImageKind, u32)> = done.variants.iter().map(|v| (v.kind, v.width)).collect();
+        assert_eq!(
+            kinds,
+            [(ImageKind::Gif, 480), (ImageKind::Webp, 480), (ImageKind::Gif, 600), (ImageKind::Webp, 600)]
+        );
+
+        let webp =
+            webp::Encoder::from_rgb(rgb.as_raw(), 600, 400).encode_simple(false, 80.0).expect("encode test WebP");
+        let done = process(&webp, &MediaSettings::default()).expect("processed");
+        assert_eq!(done.kind, ImageKind::Webp);
+        let made: Vec<(ImageKind, u32, bool)> =
+            done.variants.iter().map(|v| (v.kind, v.width, v.bytes.is_some())).collect();
+        assert_eq!(
+            made,
+            [(ImageKind::Webp, 480, true), (ImageKind::Webp, 600, false)],
+            "one WebP set, the original at full width"
+        );
+    }
+
+    #[test]
     fn variants_are_made_at_each_smaller_width_and_never_enlarged() {
         let done = process(&jpeg(1200, 800), &MediaSettings::default()).expect("processed");
         let made: Vec<(ImageKind, u32, u32, bool)> =
