@@ -83,6 +83,8 @@ pub struct App {
     pub search: Arc<SearchIndex>,
     /// The newsroom's own screens.
     pub admin_renderer: AdminRenderer,
+    /// Permits to process an uploaded image, `[media] workers` of them.
+    pub media_workers: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
         let rates = RatesClient::new(&settings.rates).context("cannot set up the HTTP client for exchange rates")?;
         let search = open_search(data_dir, settings.search)?;
         let admin_renderer = AdminRenderer::new().context("the newsroom's templates have an error")?;
+        let media_workers = Arc::new(tokio::sync::Semaphore::new(settings.media.workers));
         Ok(Arc::new(Self {
             data_dir: data_dir.to_owned(),
             settings,
@@ -112,6 +115,7 @@ impl App {
             rates,
             search,
             admin_renderer,
+            media_workers,
         }))
     }
 

@@ -36,6 +36,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ("redirects_", &["redirects"]),
     ("admin_", &["admin"]),
     ("search_", &["search"]),
+    ("media_", &["media"]),
 ];
 
 /// Every setting.
@@ -62,6 +63,8 @@ pub struct Settings {
     pub admin: AdminSettings,
     /// `[search]`: how search results are ranked, freshness included.
     pub search: Ranking,
+    /// Uploaded images and their responsive variants.
+    pub media: MediaSettings,
 }
 
 /// `[admin]`.
@@ -83,6 +86,39 @@ pub struct AdminSettings {
 impl Default for AdminSettings {
     fn default() -> Self {
         Self { secure_cookies: true, session_days: 14, client_ip_header: None }
+    }
+}
+
+/// `[media]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MediaSettings {
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
+    /// Most pixels (width × height, read from the header before decoding) an image may
+    /// have; this bounds the memory one image takes (the decoded pixels plus the
+    /// resampler's working copy: a 24-megapixel photo peaks near 200 MB).
+    pub max_pixels: u64,
+    /// Widths of the responsive variants, in pixels; an image is never enlarged.
+    pub widths: Vec<u32>,
+    /// Images processed at once, each on its own blocking thread.
+    pub workers: usize,
+    /// Quality of the WebP variants, 1–100.
+    pub webp_quality: u8,
+    /// Quality of re-encoded JPEGs, 1–100.
+    pub jpeg_quality: u8,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 25_000_000,
+            max_pixels: 50_000_000,
+            widths: vec![480, 960, 1600],
+            workers: 1,
+            webp_quality: 80,
+            jpeg_quality: 82,
+        }
     }
 }
 
@@ -508,6 +544,18 @@ impl Settings {
         if let Some(problem) = self.search.problem() {
             return Err(invalid(problem));
         }
+        let media = &self.media;
+        if media.max_upload_bytes == 0 || media.max_pixels == 0 || media.workers == 0 {
+            return Err(invalid(
+                "media.max_upload_bytes, media.max_pixels and media.workers must be at least 1".to_owned(),
+            ));
+        }
+        if media.widths.is_empty() || media.widths.iter().any(|w| !(16..=8192).contains(w)) {
+            return Err(invalid("media.widths must list widths between 16 and 8192".to_owned()));
+        }
+        if !(1..=100).contains(&media.webp_quality) || !(1..=100).contains(&media.jpeg_quality) {
+            return Err(invalid("media.webp_quality and media.jpeg_quality must be between 1 and 100".to_owned()));
+        }
         Ok(())
     }
 }
@@ -618,6 +666,21 @@ mod tests {
         assert_eq!(off.rates.tmt_peg, None);
         assert!(Settings::load_from(dir.path(), env(&[("QALAM_RATES_SCHEDULE", "[\"25:00\"]")])).is_err());
         assert!(Settings::load_from(dir.path(), env(&[("QALAM_RATES_TMT_PEG", "-1")])).is_err());
+    }
+
+    #[test]
+    fn media_settings_come_from_the_environment_and_are_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = Settings::load_from(
+            dir.path(),
+            env(&[("QALAM_MEDIA_WIDTHS", "[320, 640]"), ("QALAM_MEDIA_MAX_PIXELS", "1000000")]),
+        )
+        .expect("settings load");
+        assert_eq!(settings.media.widths, [320, 640]);
+        assert_eq!(settings.media.max_pixels, 1_000_000);
+        assert_eq!(settings.media.workers, 1);
+        assert!(Settings::load_from(dir.path(), env(&[("QALAM_MEDIA_WORKERS", "0")])).is_err());
+        assert!(Settings::load_from(dir.path(), env(&[("QALAM_MEDIA_WIDTHS", "[]")])).is_err());
     }
 
     #[test]

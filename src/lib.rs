@@ -1,6 +1,7 @@
 //! Qalam: a fast news publishing platform for regional newsrooms.
 //!
-//! Modules depend one way: `domain` (pure rules) ← `store`, `render`, `cache` ←
+//! Modules depend one way: `domain` (pure rules), `media` (image checks and variants) ←
+//! `store`, `render`, `cache` ←
 //! `publishing` (use cases) ← `web`, `cli`, `jobs`.
 
 pub mod app;
@@ -10,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod jobs;
+pub mod media;
 pub mod publishing;
 pub mod rates;
 pub mod render;

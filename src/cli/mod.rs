@@ -5,6 +5,7 @@ mod api_key;
 mod import;
 mod import_wxr;
 mod index;
+mod media;
 mod rates;
 mod serve;
 mod user;
@@ -63,6 +64,11 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// The media library: uploaded images and their responsive variants.
+    Media {
+        #[command(subcommand)]
+        action: MediaAction,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +101,26 @@ enum UserAction {
     },
     /// List the accounts.
     List {
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MediaAction {
+    /// Check, process and store images (JPEG, PNG, WebP, GIF), printing each one's
+    /// address and variants.
+    Add {
+        /// The image files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Alternative text for every file added.
+        #[arg(long, default_value = "")]
+        alt: String,
+        /// Caption for every file added.
+        #[arg(long, default_value = "")]
+        caption: String,
         /// Data directory.
         #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
         data: PathBuf,
@@ -214,6 +240,9 @@ impl Cli {
                     user::run_reset_password(&data, &email).await
                 }
                 Command::User { action: UserAction::List { data } } => user::run_list(&data).await,
+                Command::Media { action: MediaAction::Add { files, alt, caption, data } } => {
+                    media::run_add(&data, &files, &alt, &caption).await
+                }
                 Command::Rates { action: RatesAction::Backfill { from, to, sources, data } } => {
                     rates::run_backfill(&data, from, to, &sources).await
                 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::body::Body;
 use super::people::Author;
+use super::picture::Picture;
 use super::slug::Slug;
 use super::taxonomy::{Tag, TagKind};
 
@@ -195,6 +196,8 @@ pub struct Article {
     pub language: Language,
     /// Featured image address.
     pub featured_image: Option<String>,
+    /// The featured image's stored sizes, when it is an upload.
+    pub featured_picture: Option<Picture>,
     /// Authors in byline order.
     pub authors: Vec<Author>,
     /// Countries, sections and topics.
@@ -225,6 +228,8 @@ pub struct ArticleSummary {
     pub language: Language,
     /// Featured image address.
     pub featured_image: Option<String>,
+    /// The featured image's stored sizes, when it is an upload.
+    pub featured_picture: Option<Picture>,
     /// Authors in byline order.
     pub authors: Vec<Author>,
     /// Countries, sections and topics.

@@ -9,6 +9,7 @@ pub mod manuscript;
 pub mod money;
 pub mod paging;
 pub mod people;
+pub mod picture;
 pub mod shortcodes;
 pub mod slug;
 pub mod taxonomy;

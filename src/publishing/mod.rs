@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod demo;
 pub mod editorial;
 pub mod jsonl;
+pub mod media;
 pub mod search_index;
 pub mod wxr;
 

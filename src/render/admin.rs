@@ -27,6 +27,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("author.html", include_str!("../../admin/templates/author.html")),
     ("author_form.html", include_str!("../../admin/templates/author_form.html")),
     ("redirects.html", include_str!("../../admin/templates/redirects.html")),
+    ("media.html", include_str!("../../admin/templates/media.html")),
 ];
 
 /// The newsroom's static files, with their content types.

@@ -10,6 +10,7 @@ use crate::domain::excerpt::excerpt;
 use crate::domain::money::Trend;
 use crate::domain::paging::Paging;
 use crate::domain::people::Author;
+use crate::domain::picture::Picture;
 use crate::domain::taxonomy::{Tag, TagKind};
 
 /// A named link.
@@ -98,6 +99,47 @@ pub struct Meta {
     pub feed: Option<String>,
 }
 
+/// An uploaded featured image offered in several sizes: a `<picture>` with a WebP
+/// `srcset` and one in the original's format.
+#[derive(Debug, Clone, Serialize)]
+pub struct PictureView {
+    /// WebP variants as a `srcset`; empty when the original is itself WebP.
+    pub webp_srcset: String,
+    /// Variants in the original's format as a `srcset`.
+    pub srcset: String,
+    /// Media type of the original.
+    pub mime: String,
+    /// Address for browsers without `srcset`.
+    pub src: String,
+    /// Width of that image, which with `height` reserves the space before it loads.
+    pub width: u32,
+    /// Height of that image.
+    pub height: u32,
+    /// Alternative text.
+    pub alt: String,
+}
+
+/// Width the page shows a featured image at on a wide screen, which picks the `src`
+/// for browsers without `srcset`.
+const FALLBACK_WIDTH: u32 = 960;
+
+impl PictureView {
+    /// The view of a stored picture; `None` when it has no variant to offer.
+    pub fn new(picture: &Picture) -> Option<Self> {
+        let fallback = picture.fallback(FALLBACK_WIDTH)?;
+        let webp = "image/webp";
+        Some(Self {
+            webp_srcset: if picture.mime == webp { String::new() } else { picture.srcset(webp) },
+            srcset: picture.srcset(&picture.mime),
+            mime: picture.mime.clone(),
+            src: fallback.path.clone(),
+            width: fallback.width,
+            height: fallback.height,
+            alt: picture.alt.clone(),
+        })
+    }
+}
+
 /// An article in a listing.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
@@ -123,6 +165,8 @@ pub struct Card {
     pub lang: String,
     /// Featured image address.
     pub image: Option<String>,
+    /// The featured image in several sizes, when it is an upload.
+    pub picture: Option<PictureView>,
 }
 
 impl Card {
@@ -144,6 +188,7 @@ impl Card {
             authors: article.authors.iter().map(Link::author).collect(),
             lang: article.language.to_string(),
             image: article.featured_image.clone(),
+            picture: article.featured_picture.as_ref().and_then(PictureView::new),
         }
     }
 }
@@ -171,6 +216,8 @@ pub struct ArticleView {
     pub lang: String,
     /// Featured image address.
     pub image: Option<String>,
+    /// The featured image in several sizes, when it is an upload.
+    pub picture: Option<PictureView>,
     /// Corrections and updates, oldest first.
     pub notes: Vec<NoteView>,
 }
@@ -216,6 +263,7 @@ impl ArticleView {
                     text: n.text.clone(),
                 })
                 .collect(),
+            picture: article.featured_picture.as_ref().and_then(PictureView::new),
         }
     }
 }

@@ -31,6 +31,7 @@ pub(super) const SQLITE: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0004_sitemap_index.sql"),
     },
     Migration { version: 5, name: "newsroom", sql: include_str!("../../migrations/sqlite/0005_newsroom.sql") },
+    Migration { version: 6, name: "media", sql: include_str!("../../migrations/sqlite/0006_media.sql") },
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -2,6 +2,7 @@
 //! content. `SqliteStore` is the embedded default; another engine implements the same
 //! trait without the web layer noticing.
 
+pub mod media;
 mod migrations;
 pub mod newsroom;
 mod rates;
@@ -16,6 +17,7 @@ use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 
+pub use media::{MediaAdded, MediaItem, MediaPage, MediaStore, NewMedia};
 pub use newsroom::Newsroom;
 pub use rates::{OfficialRate, RateHistory};
 pub use sqlite::SqliteStore;
@@ -218,7 +220,7 @@ pub struct Redirect {
 /// Everything the site reads and writes. Reads of public content take `now`, so that an
 /// article scheduled for later stays hidden until its time.
 #[async_trait]
-pub trait Store: Newsroom + Send + Sync + 'static {
+pub trait Store: Newsroom + MediaStore + Send + Sync + 'static {
     /// A published article by slug.
     async fn published_article(&self, slug: &Slug, now: Timestamp) -> StoreResult<Option<Article>>;
 

@@ -27,11 +27,13 @@ use super::{ImportOutcome, ImportedArticle, ImportedAuthor, Redirect};
 use crate::domain::article::{Article, ArticleDraft, ArticleSummary, Language, Status};
 use crate::domain::excerpt::first_words;
 use crate::domain::people::Author;
+use crate::domain::picture::Picture;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 
 mod catalog;
 mod imports;
+mod media;
 mod newsroom;
 mod profiles;
 
@@ -124,12 +126,12 @@ fn configure(conn: &Connection) -> StoreResult<()> {
 
 /// Columns of `articles` that a listing card needs, in `summary_from_row` order, with
 /// the short lead of the text.
-const SUMMARY_WITH_LEAD: &str =
-    "a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at, a.language, a.featured_image";
+const SUMMARY_WITH_LEAD: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at, a.language, \
+                                 a.featured_image, a.featured_picture";
 
 /// The same columns with the whole text, for excerpts longer than the lead.
-const SUMMARY_WITH_TEXT: &str =
-    "a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at, a.language, a.featured_image";
+const SUMMARY_WITH_TEXT: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at, a.language, \
+                                 a.featured_image, a.featured_picture";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -142,9 +144,19 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
         published_at: row.get::<_, Unix>(6)?.0,
         language: row.get(7)?,
         featured_image: row.get(8)?,
+        featured_picture: row.get::<_, Option<StoredPicture>>(9)?.map(|p| p.0),
         authors: Vec::new(),
         tags: Vec::new(),
     })
+}
+
+/// A featured image's sizes, as the migration's triggers copy them from `media`.
+struct StoredPicture(Picture);
+
+impl FromSql for StoredPicture {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        serde_json::from_str(value.as_str()?).map(StoredPicture).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
 }
 
 /// Seconds since the epoch, as stored.
@@ -191,7 +203,7 @@ impl FromSql for TagKind {
 
 /// An article without its people and tags, from the columns `id, slug, title, dek,
 /// body_html, excerpt, status, published_at, updated_at, language, featured_image,
-/// body_text` in that order.
+/// body_text, featured_picture` in that order.
 fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
     Ok(Article {
         id: row.get(0)?,
@@ -206,6 +218,7 @@ fn article_from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
         language: row.get(9)?,
         featured_image: row.get(10)?,
         body_text: row.get(11)?,
+        featured_picture: row.get::<_, Option<StoredPicture>>(12)?.map(|p| p.0),
         authors: Vec::new(),
         tags: Vec::new(),
         notes: Vec::new(),
@@ -379,7 +392,7 @@ impl Store for SqliteStore {
             let found = conn
                 .prepare_cached(
                     "SELECT id, slug, title, dek, body_html, excerpt, status, published_at, updated_at,
-                            language, featured_image, body_text
+                            language, featured_image, body_text, featured_picture
                      FROM articles WHERE slug = ?1 AND status = 'published' AND published_at <= ?2",
                 )
                 .map_err(db)?
@@ -577,7 +590,7 @@ impl Store for SqliteStore {
             let mut articles = conn
                 .prepare_cached(
                     "SELECT a.id, a.slug, a.title, a.dek, a.body_html, a.excerpt, a.status, a.published_at,
-                            a.updated_at, a.language, a.featured_image, a.body_text
+                            a.updated_at, a.language, a.featured_image, a.body_text, a.featured_picture
                      FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value",
                 )
                 .map_err(db)?

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 
@@ -10,6 +11,7 @@ use super::admin::articles::list_articles as list_newsroom_articles;
 use super::admin::editor::{
     add_note, create_article, edit_article, new_article, paste_html, preview_article, preview_markdown, update_article,
 };
+use super::admin::media::{FORM_OVERHEAD_BYTES, show_library, upload_image};
 use super::admin::people::{add_person, change_password, list_people, remove_person, show_account};
 use super::admin::revisions::{list_revisions, restore_revision, show_revision};
 use super::admin::screen::{admin_problems, serve_admin_static};
@@ -143,6 +145,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/admin/articles/{id}/revisions", get(list_revisions))
         .route("/admin/articles/{id}/revisions/{revision}", get(show_revision))
         .route("/admin/articles/{id}/revisions/{revision}/restore", post(restore_revision))
+        .route(
+            "/admin/media",
+            get(show_library).post(upload_image).layer(DefaultBodyLimit::max(
+                usize::try_from(app.settings.media.max_upload_bytes)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(FORM_OVERHEAD_BYTES),
+            )),
+        )
         .route("/admin/preview", post(preview_markdown))
         .route("/admin/paste", post(paste_html))
         .route("/admin/users", get(list_people).post(add_person))

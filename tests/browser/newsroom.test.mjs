@@ -1,6 +1,6 @@
 // The newsroom, end to end, in headless Chromium: the owner sets up the site and adds an
 // author and a contributor; each signs in through their one-time link; the author writes
-// with the live preview and a paste from a word processor, schedules an article a minute
+// with the live preview and a paste from a word processor, uploads a photo, schedules an article a minute
 // ahead and sees it reach the home page, publishes, edits, restores a revision and
 // unpublishes; the contributor can only save drafts. Screenshots of the editor and of the
 // published article are saved in QALAM_SCREENSHOTS.
@@ -94,8 +94,19 @@ test("the newsroom from setup to a scheduled article on the home page", { timeou
     const author = await signUp(browser, authorLink);
     const contributor = await signUp(browser, contributorLink);
 
+    // The author uploads a photo to the media library.
+    await author.goto(`${base}/admin/media`);
+    await author.setInputFiles('input[name="file"]', process.env.QALAM_UPLOAD_IMAGE);
+    await author.fill('input[name="alt"]', "Wheat near Kostanay");
+    await author.click('form[action="/admin/media"] button[type="submit"]');
+    await author.waitForSelector(".notice:has-text('Uploaded')");
+    const imagePath = await author.inputValue(".added input.copy");
+    assert.match(imagePath, /^\/media\/uploads\/.+\.png$/);
+
     // The author writes with the live preview and pastes from a word processor.
     await writeArticle(author, "Kostanay wheat arrives early", "## Harvest\n\nWheat **rises** this year.\n\n");
+    await author.fill('input[name="featured_image"]', imagePath);
+    await author.fill('input[name="featured_image_alt"]', "Wheat near Kostanay");
     await author.waitForSelector("[data-preview] h2:has-text('Harvest')");
     await author.evaluate(() => {
       const body = document.querySelector("[data-markdown]");
@@ -167,6 +178,8 @@ test("the newsroom from setup to a scheduled article on the home page", { timeou
     const reader = await (await browser.newContext()).newPage();
     await reader.goto(`${base}/kostanay-wheat-arrives-early/`);
     await reader.waitForSelector("h1:has-text('Kostanay wheat arrives early')");
+    const shown = await reader.locator("picture img").evaluate((img) => img.complete && img.naturalWidth > 0);
+    assert.ok(shown, "the featured photo is loaded in one of its sizes");
     await reader.screenshot({ path: join(shots, "article.png"), fullPage: true });
   } finally {
     await browser.close();

@@ -680,3 +680,120 @@ async fn publishing_and_unpublishing_in_the_newsroom_reach_search_within_a_secon
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
 }
+
+/// A `multipart/form-data` body with text fields and one file, and its content type.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "qalam-test-boundary-7d41";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    let (file_name, bytes) = file;
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A 640 × 400 PNG with a gradient, made here.
+fn png_image() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(640, 400, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    bytes.into_inner()
+}
+
+async fn upload(browser: &mut Browser<'_>, name: &str, bytes: &[u8]) -> Page {
+    let token = csrf_of(&browser.get("/admin/articles/new").await.text());
+    let (content_type, body) = multipart(&[("csrf", &token), ("alt", "Wheat field")], (name, bytes));
+    let request = browser
+        .app
+        .client
+        .post(browser.app.url("/admin/media"))
+        .header("cookie", browser.cookie_header())
+        .header("content-type", content_type)
+        .body(body);
+    Page::read(request.send().await.unwrap()).await
+}
+
+fn media_files(app: &TestApp) -> usize {
+    let dir = app.dir.path().join("media");
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .map_or(0, |entries| entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum())
+    }
+    count(&dir)
+}
+
+#[tokio::test]
+async fn an_uploaded_image_gets_variants_and_serves_as_a_featured_picture() {
+    let app = spawn_app().await;
+    let mut editor = owner(&app).await;
+    let page = upload(&mut editor, "wheat field.png", &png_image()).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
+    let library = editor.get(location(&page)).await.text();
+    let marker = r#"readonly value="/media/uploads/"#;
+    let start = library.find(marker).expect("the address is shown") + r#"readonly value=""#.len();
+    let path: String = library[start..].chars().take_while(|c| *c != '"').collect();
+    assert!(path.ends_with(".png"), "{path}");
+    assert_eq!(app.get_page(&path).await.status, StatusCode::OK);
+    let saved = write(
+        &mut editor,
+        "Fields of gold",
+        "publish",
+        &[("featured_image", &path), ("featured_image_alt", "Wheat field")],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let article = app.get_text("/fields-of-gold/").await;
+    assert!(article.contains("<picture") && article.contains("image/webp") && article.contains("480w"), "{article}");
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_an_image_is_refused_with_a_clear_message_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let mut editor = owner(&app).await;
+    let page = upload(&mut editor, "report.jpg", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text().contains("Not an image: the file is a PDF document"), "{}", page.text());
+    assert_eq!(media_files(&app), 0);
+    assert_eq!(app.app.store.list_media(0, 10).await.unwrap().total, 0);
+}
+
+#[tokio::test]
+async fn an_image_over_the_size_limit_is_refused_with_a_clear_message_and_nothing_is_stored() {
+    let app = spawn_app_with(Options::default().env("QALAM_MEDIA_MAX_UPLOAD_BYTES", "100000")).await;
+    let mut editor = owner(&app).await;
+    let big: Vec<u8> = png_image().into_iter().chain(std::iter::repeat_n(0u8, 300_000)).collect();
+    let page = upload(&mut editor, "huge.png", &big).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text().contains("Image too large"), "{}", page.text());
+    assert!(page.text().contains("the limit is 100 KB"), "{}", page.text());
+    assert_eq!(media_files(&app), 0);
+}
+
+#[tokio::test]
+async fn contributors_cannot_upload_and_uploads_need_the_csrf_secret() {
+    let app = spawn_app().await;
+    let mut admin = owner(&app).await;
+    let mut contributor = invite(&app, &mut admin, "Dana Ospanova", "dana@steppe.example", "contributor").await;
+    assert_eq!(contributor.get("/admin/media").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(upload(&mut contributor, "a.png", &png_image()).await.status, StatusCode::FORBIDDEN);
+    let (content_type, body) = multipart(&[("csrf", &"0".repeat(64))], ("a.png", &png_image()));
+    let forged = admin
+        .app
+        .client
+        .post(app.url("/admin/media"))
+        .header("cookie", admin.cookie_header())
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(media_files(&app), 0);
+}

@@ -57,6 +57,10 @@ async fn the_newsroom_works_end_to_end_in_headless_chromium() {
     );
     wait_until_serving(&url).await;
     let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let photo = data.path().join("kostanay-wheat.png");
+    image::RgbImage::from_fn(1200, 800, |x, y| image::Rgb([(x / 5 % 256) as u8, (y / 4 % 256) as u8, 90]))
+        .save(&photo)
+        .unwrap();
     let shots = screenshots.clone();
     let output = tokio::task::spawn_blocking(move || {
         Command::new("node")
@@ -64,6 +68,7 @@ async fn the_newsroom_works_end_to_end_in_headless_chromium() {
             .current_dir(dir)
             .env("QALAM_URL", url)
             .env("QALAM_SCREENSHOTS", shots)
+            .env("QALAM_UPLOAD_IMAGE", photo)
             .output()
             .expect("node runs")
     })

@@ -15,6 +15,7 @@ mod fixture_server;
 mod helpers;
 mod import_cli;
 mod listing;
+mod media;
 mod other_writers;
 mod rates;
 mod search;

@@ -5,6 +5,7 @@
 use std::process::Command;
 
 use crate::helpers::{ArticleSpec, spawn_app};
+use crate::media::camera_jpeg;
 
 #[tokio::test]
 async fn every_kind_of_page_is_valid_html5() {
@@ -32,6 +33,15 @@ async fn every_kind_of_page_is_valid_html5() {
             .country("Kyrgyzstan"),
     );
     app.import(&articles).await;
+    // Uploaded featured images: the lead story's and a card's `<picture>`.
+    let photo = qalam::publishing::media::add_image(&app.app, camera_jpeg(1200, 800), "steppe.jpg", "Tulips", "", None)
+        .await
+        .expect("photo stored");
+    for (slug, hours) in [("pictured-lead", 0), ("pictured-card", 3)] {
+        let mut line = ArticleSpec::new(slug, "A story with an uploaded photo").hours_ago(hours).to_json_line();
+        line.insert_str(1, &format!(r#""featured_image":"{}","#, photo.path));
+        app.import_text(&format!("{line}\n")).await;
+    }
     app.save_rates(&[("KZT", "2025-12-04", "505.10"), ("KZT", "2025-12-05", "505.11"), ("TMT", "2025-12-05", "3.5")])
         .await;
     let pages = [
@@ -39,6 +49,7 @@ async fn every_kind_of_page_is_valid_html5() {
         "/page/2/",
         "/story-0/",
         "/rich-body/",
+        "/pictured-lead/",
         "/country/kazakhstan/",
         "/section/economy/",
         "/tag/water/",

@@ -146,7 +146,7 @@ pub(super) fn whole_articles(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<
     let mut articles = conn
         .prepare_cached(
             "SELECT a.id, a.slug, a.title, a.dek, a.body_html, a.excerpt, a.status, a.published_at,
-                    a.updated_at, a.language, a.featured_image, a.body_text
+                    a.updated_at, a.language, a.featured_image, a.body_text, a.featured_picture
              FROM json_each(?1) j JOIN articles a ON a.id = j.value ORDER BY j.key",
         )
         .map_err(db)?

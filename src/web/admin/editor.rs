@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::error::AdminError;
 use super::screen::Screen;
 use super::session::{Session, SignedForm};
-use super::when;
+use super::{capitalised, when};
 use crate::app::App;
 use crate::domain::article::{NoteKind, Status};
 use crate::domain::body::sanitize_html;
@@ -25,6 +25,9 @@ use crate::publishing::editorial::{
 };
 use crate::store::newsroom::EditedArticle;
 use crate::web::site::article::render_article;
+
+/// Latest uploads offered for the featured image.
+const RECENT_MEDIA: u32 = 30;
 
 /// Languages offered in the editor, by code.
 const LANGUAGES: &[(&str, &str)] = &[
@@ -66,6 +69,7 @@ struct EditorPage {
     sections: Vec<Named>,
     languages: Vec<Language>,
     notes: Vec<NoteRow>,
+    recent_media: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +128,7 @@ async fn editor_page(app: &App, stored: Option<&Stored>, m: Manuscript) -> Resul
         countries: named(app.store.tags(TagKind::Country).await?),
         sections: named(app.store.tags(TagKind::Section).await?),
         languages: LANGUAGES.iter().map(|(code, name)| Language { code, name }).collect(),
+        recent_media: app.store.list_media(0, RECENT_MEDIA).await?.items.into_iter().map(|m| m.path).collect(),
         notes: match stored {
             Some(s) => app
                 .store
@@ -261,11 +266,6 @@ async fn save_form(app: &App, session: &Session, id: Option<i64>, form: EditorFo
             Ok((status, html).into_response())
         }
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// The instant of a `datetime-local` value, read in the site's time zone.

@@ -93,12 +93,7 @@ impl IntoResponse for AdminError {
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        response.extensions_mut().insert(AdminProblem { heading, message: capitalise(&message), sign_in });
+        response.extensions_mut().insert(AdminProblem { heading, message: super::capitalised(&message), sign_in });
         response
     }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -5,6 +5,7 @@
 pub mod articles;
 pub mod editor;
 pub mod error;
+pub mod media;
 pub mod people;
 pub mod revisions;
 pub mod screen;
@@ -18,4 +19,10 @@ use jiff::tz::TimeZone;
 /// A time as the newsroom shows it, in the site's zone: `05 Dec 2025 10:00`.
 pub fn when(at: Timestamp, tz: &TimeZone) -> String {
     at.to_zoned_datetime(tz.clone()).strftime("%d %b %Y %H:%M").to_string()
+}
+
+/// A message with its first letter capitalised, to show as a sentence.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

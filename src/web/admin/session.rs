@@ -105,7 +105,7 @@ pub fn client_ip(parts: &Parts, app: &App) -> Option<IpAddr> {
 }
 
 /// Whether a state-changing request's `Origin`, when the browser sent one, is this site.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
     origin.split_once("://").is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))

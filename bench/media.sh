@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# Media benchmark: how long `qalam media add` takes for a 24-megapixel JPEG, and what
+# image processing running alongside does to the home page's speed, with nginx serving
+# the same bytes as the reference. See bench/README.md. Writes to bench/out/media/.
+#
+#   bench/media.sh                        # 1,000 articles, 5 timed uploads, 3 × 10 s per cell
+#   RUNS=1 UPLOADS=3 bench/media.sh       # a quick look
+set -euo pipefail
+export LC_ALL=C
+
+COUNT="${COUNT:-1000}"
+RUNS="${RUNS:-3}"
+UPLOADS="${UPLOADS:-5}"
+DURATION="${DURATION:-10s}"
+WIDTH=6000
+HEIGHT=4000
+THREADS=2
+CONNECTIONS=64
+
+[[ $COUNT =~ ^[0-9]+$ ]] || { echo "COUNT must be a number" >&2; exit 2; }
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a positive number" >&2; exit 2; }
+[[ $UPLOADS =~ ^[1-9][0-9]*$ ]] || { echo "UPLOADS must be a positive number" >&2; exit 2; }
+[[ $DURATION =~ ^[1-9][0-9]*[sm]$ ]] || { echo "DURATION must look like 10s or 1m" >&2; exit 2; }
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+OUT="$BENCH/out/media"
+DATA="$OUT/site"
+PHOTOS="$OUT/photos"
+STATIC="$OUT/static"
+NGINX_DIR="$OUT/nginx"
+WRK_DIR="$OUT/wrk"
+RESULTS="$OUT/results.tsv"
+VENV="$ROOT/.tools/bench-venv"
+STOP_LOOP="$OUT/stop-loop"
+
+unset QALAM_CACHE_ENABLED QALAM_DATA
+
+QALAM_PID=""
+NGINX_PID=""
+LOOP_PID=""
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+stop_pid() {
+    local pid=$1 i
+    [[ -n $pid ]] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+# The upload loop stops by itself after the upload in progress once the stop file exists.
+stop_loop() {
+    [[ -n $LOOP_PID ]] || return 0
+    touch "$STOP_LOOP"
+    wait "$LOOP_PID" 2>/dev/null || true
+    LOOP_PID=""
+}
+
+cleanup() {
+    stop_loop
+    stop_pid "$QALAM_PID"
+    stop_pid "$NGINX_PID"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+fetch() {
+    curl -sS --noproxy '*' --max-time 30 -o "${2:-/dev/null}" -w '%{http_code} %{size_download}\n' "$1"
+}
+
+wait_ready() {
+    local url=$1 pid=$2 name=$3 log_file=$4 i
+    for ((i = 0; i < 600; i++)); do
+        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up; see $log_file"
+        if curl -s --noproxy '*' --max-time 2 -o /dev/null "$url"; then return 0; fi
+        sleep 0.1
+    done
+    die "$name did not answer $url within 60 s; see $log_file"
+}
+
+cpu_busy_percent() {
+    local a b
+    a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {
+        split(a, x, " "); split(b, y, " ")
+        busy = y[1] - x[1]; idle = y[2] - x[2]
+        printf "%.0f", (busy + idle > 0) ? 100 * busy / (busy + idle) : 0
+    }'
+}
+
+parse_wrk() {
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return v / 1000
+            if (v ~ /ms$/) return v + 0
+            if (v ~ /s$/) return v * 1000
+            return -1
+        }
+        /^Requests\/sec:/ { rps = $2 }
+        /^ +99%/ { p99 = ms($2) }
+        /Non-2xx or 3xx responses:/ { errors += $NF }
+        /Socket errors:/ { for (i = 3; i <= NF; i += 2) errors += $i }
+        END {
+            if (rps == "" || p99 == "") exit 1
+            printf "%s\t%.3f\t%d\n", rps, p99, errors
+        }' "$1"
+}
+
+# measure SERVER CONDITION URL: RUNS wrk runs, one row each in $RESULTS.
+measure() {
+    local server=$1 condition=$2 url=$3 run report row
+    for ((run = 1; run <= RUNS; run++)); do
+        report="$WRK_DIR/home.$server.$condition.$run.txt"
+        log "wrk $server ($condition) run $run/$RUNS, $DURATION"
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$report"
+        row=$(parse_wrk "$report") || die "cannot read wrk's report $report"
+        printf '%s\t%s\t%s\t%s\n' "$server" "$condition" "$run" "$row" >>"$RESULTS"
+    done
+}
+
+# median SERVER CONDITION COLUMN (4 req/s, 5 p99 ms).
+median() {
+    awk -F'\t' -v s="$1" -v c="$2" -v k="$3" '$1 == s && $2 == c { print $k }' "$RESULTS" |
+        sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+seconds_since() {
+    awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+}
+
+# --- 1. Build and tools -------------------------------------------------------------
+
+log "cargo build --release"
+(cd "$ROOT" && cargo build --release)
+target_dir="${CARGO_TARGET_DIR:-target}"
+[[ $target_dir == /* ]] || target_dir="$ROOT/$target_dir"
+BIN="$target_dir/release/qalam"
+[[ -x $BIN ]] || die "no binary at $BIN after the build"
+
+NGINX="$(command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true)"
+if [[ -z $NGINX ]] || ! command -v wrk >/dev/null; then
+    log "installing nginx and wrk with apt-get"
+    if ((EUID == 0)); then apt-get update && apt-get install -y nginx wrk; else sudo apt-get update && sudo apt-get install -y nginx wrk; fi
+    NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+fi
+[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is needed to read peak memory; apt-get install time"
+
+# Pillow draws the test photos; it lives in a private virtual environment.
+if ! "$VENV/bin/python" -c 'import PIL' 2>/dev/null; then
+    log "installing Pillow into $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet pillow
+fi
+
+rm -rf "$OUT"
+mkdir -p "$OUT" "$DATA" "$PHOTOS" "$STATIC" "$NGINX_DIR/tmp" "$WRK_DIR"
+
+log "drawing $UPLOADS photos of ${WIDTH}×${HEIGHT}"
+for ((i = 1; i <= UPLOADS; i++)); do
+    "$VENV/bin/python" "$BENCH/photo.py" "$PHOTOS/photo-$i.jpg" --width "$WIDTH" --height "$HEIGHT" --seed "$i"
+done
+PHOTO_BYTES=$(stat -c %s "$PHOTOS/photo-1.jpg")
+
+# --- 2. Time `qalam media add` -------------------------------------------------------
+
+# A data directory whose database and search index already exist, as a newsroom's do.
+UPLOAD_DATA="$OUT/uploads"
+"$VENV/bin/python" "$BENCH/photo.py" "$OUT/small.jpg" --width 640 --height 480 --seed 0
+"$BIN" media add "$OUT/small.jpg" --data "$UPLOAD_DATA" >/dev/null
+
+busy=$(cpu_busy_percent)
+((busy < 15)) || log "warning: the CPUs are $busy% busy before any load; the numbers will be skewed"
+UPLOAD_SECONDS=()
+UPLOAD_RSS=()
+for ((i = 1; i <= UPLOADS; i++)); do
+    started=$(date +%s%N)
+    /usr/bin/time -f '%M' -o "$OUT/time.$i" "$BIN" media add "$PHOTOS/photo-$i.jpg" --data "$UPLOAD_DATA" \
+        >"$OUT/add.$i.txt"
+    UPLOAD_SECONDS+=("$(seconds_since "$started")")
+    UPLOAD_RSS+=("$(awk '{ printf "%.0f", $1 / 1024 }' "$OUT/time.$i")")
+    log "upload $i: ${UPLOAD_SECONDS[-1]} s, peak ${UPLOAD_RSS[-1]} MiB"
+done
+UPLOAD_MEDIAN=$(printf '%s\n' "${UPLOAD_SECONDS[@]}" | sort -g |
+    awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+RSS_MAX=$(printf '%s\n' "${UPLOAD_RSS[@]}" | sort -g | tail -n 1)
+VARIANT_BYTES=$(awk '{ print $1 }' "$OUT/add.1.txt" | while read -r path; do
+    stat -c %s "$UPLOAD_DATA${path}"; done | paste -sd' ')
+
+# --- 3. A site to serve --------------------------------------------------------------
+
+log "generating $COUNT articles and importing them"
+python3 "$BENCH/corpus.py" --count "$COUNT" --out "$OUT/corpus.jsonl"
+{
+    printf '%s\n' '[rates]' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""' '[rates.sources]'
+    for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
+} >"$DATA/qalam.toml"
+"$BIN" import jsonl "$OUT/corpus.jsonl" --data "$DATA" >/dev/null
+"$BIN" index rebuild --data "$DATA" >/dev/null 2>&1
+
+QALAM_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+while [[ $NGINX_PORT == "$QALAM_PORT" ]]; do NGINX_PORT=$(free_port); done
+QALAM="http://127.0.0.1:$QALAM_PORT"
+NGINX_URL="http://127.0.0.1:$NGINX_PORT"
+
+"$BIN" serve --data "$DATA" --addr "127.0.0.1:$QALAM_PORT" >>"$OUT/qalam.log" 2>&1 &
+QALAM_PID=$!
+wait_ready "$QALAM/" "$QALAM_PID" "qalam serve" "$OUT/qalam.log"
+read -r status HOME_BYTES < <(fetch "$QALAM/" "$STATIC/index.html")
+[[ $status == 200 ]] || die "qalam answered $status for /"
+chmod -R a+rX "$STATIC"
+
+cat >"$NGINX_DIR/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    default_type text/html;
+    charset utf-8;
+    keepalive_requests 1000000;
+    client_body_temp_path $NGINX_DIR/tmp/body;
+    proxy_temp_path $NGINX_DIR/tmp/proxy;
+    fastcgi_temp_path $NGINX_DIR/tmp/fastcgi;
+    uwsgi_temp_path $NGINX_DIR/tmp/uwsgi;
+    scgi_temp_path $NGINX_DIR/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $STATIC;
+        index index.html;
+    }
+}
+EOF
+nginx_args=(-p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log")
+"$NGINX" -t -q "${nginx_args[@]}" || die "nginx rejected $NGINX_DIR/nginx.conf"
+"$NGINX" "${nginx_args[@]}" &
+NGINX_PID=$!
+wait_ready "$NGINX_URL/" "$NGINX_PID" nginx "$NGINX_DIR/error.log"
+
+# --- 4. The home page, idle and while images are processed ---------------------------
+
+IDLE_CPU=$(cpu_busy_percent)
+((IDLE_CPU < 15)) || log "warning: the CPUs are $IDLE_CPU% busy before any load; the numbers will be skewed"
+measure qalam idle "$QALAM/"
+measure nginx idle "$NGINX_URL/"
+
+# Uploads over and over, each pass into a fresh library so every photo is processed
+# anew, through the same code as the admin's upload form and its [media] workers limit.
+rm -f "$STOP_LOOP"
+(
+    while [[ ! -e $STOP_LOOP ]]; do
+        rm -rf "$OUT/loop"
+        for photo in "$PHOTOS"/photo-*.jpg; do
+            [[ -e $STOP_LOOP ]] && break
+            "$BIN" media add "$photo" --data "$OUT/loop" >/dev/null 2>>"$OUT/loop.log" && echo x >>"$OUT/loop.count"
+        done
+    done
+) &
+LOOP_PID=$!
+sleep 2
+measure qalam uploading "$QALAM/"
+measure nginx uploading "$NGINX_URL/"
+stop_loop
+LOOP_DONE=$(wc -l <"$OUT/loop.count" 2>/dev/null || echo 0)
+
+# --- 5. Report ----------------------------------------------------------------------
+
+cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+echo
+echo "machine:  $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(uname -sr)"
+echo "photo:    ${WIDTH}×${HEIGHT} JPEG, $PHOTO_BYTES B; stored original and variants of the first: $VARIANT_BYTES B"
+echo "upload:   qalam media add, median of $UPLOADS: $UPLOAD_MEDIAN s (target < 3 s); runs: ${UPLOAD_SECONDS[*]} s"
+echo "memory:   peak RSS of one upload process: $RSS_MAX MiB (runs: ${UPLOAD_RSS[*]} MiB)"
+echo "site:     $COUNT articles, home page $HOME_BYTES B; idle CPU before the runs $IDLE_CPU%"
+echo "load:     $LOOP_DONE photos processed while the 'uploading' rows ran"
+echo
+printf '%-7s %-10s %10s %9s %12s %13s\n' server condition "req/s" "p99 ms" "qalam/nginx" "uploading/idle"
+for condition in idle uploading; do
+    nginx_rps=$(median nginx "$condition" 4)
+    for server in qalam nginx; do
+        rps=$(median "$server" "$condition" 4)
+        ratio="-"
+        [[ $server == qalam ]] && ratio=$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')
+        drop="-"
+        [[ $condition == uploading ]] &&
+            drop=$(awk -v a="$rps" -v b="$(median "$server" idle 4)" 'BEGIN { printf "%.2f", a / b }')
+        printf '%-7s %-10s %10.0f %9.2f %12s %13s\n' "$server" "$condition" "$rps" \
+            "$(median "$server" "$condition" 5)" "$ratio" "$drop"
+    done
+done
+errors=$(awk -F'\t' '{ n += $6 } END { print n + 0 }' "$RESULTS")
+((errors == 0)) || echo "warning: wrk counted $errors non-2xx responses or socket errors; see $WRK_DIR/"
+echo
+echo "raw wrk reports: $WRK_DIR/   per-run rows: $RESULTS"
