@@ -5,6 +5,7 @@
 #
 #   bench/media.sh                        # 1,000 articles, 5 timed uploads, 3 × 10 s per cell
 #   RUNS=1 UPLOADS=3 bench/media.sh       # a quick look
+#   BUILD=0 bench/media.sh                # use the release binary already built
 set -euo pipefail
 export LC_ALL=C
 
@@ -144,8 +145,10 @@ seconds_since() {
 
 # --- 1. Build and tools -------------------------------------------------------------
 
-log "cargo build --release"
-(cd "$ROOT" && cargo build --release)
+if [[ ${BUILD:-1} != 0 ]]; then
+    log "cargo build --release"
+    (cd "$ROOT" && cargo build --release)
+fi
 target_dir="${CARGO_TARGET_DIR:-target}"
 [[ $target_dir == /* ]] || target_dir="$ROOT/$target_dir"
 BIN="$target_dir/release/qalam"
@@ -185,17 +188,20 @@ UPLOAD_DATA="$OUT/uploads"
 busy=$(cpu_busy_percent)
 ((busy < 15)) || log "warning: the CPUs are $busy% busy before any load; the numbers will be skewed"
 UPLOAD_SECONDS=()
+UPLOAD_CPU=()
 UPLOAD_RSS=()
 for ((i = 1; i <= UPLOADS; i++)); do
     started=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$OUT/time.$i" "$BIN" media add "$PHOTOS/photo-$i.jpg" --data "$UPLOAD_DATA" \
+    /usr/bin/time -f '%M %U %S' -o "$OUT/time.$i" "$BIN" media add "$PHOTOS/photo-$i.jpg" --data "$UPLOAD_DATA" \
         >"$OUT/add.$i.txt"
     UPLOAD_SECONDS+=("$(seconds_since "$started")")
     UPLOAD_RSS+=("$(awk '{ printf "%.0f", $1 / 1024 }' "$OUT/time.$i")")
-    log "upload $i: ${UPLOAD_SECONDS[-1]} s, peak ${UPLOAD_RSS[-1]} MiB"
+    UPLOAD_CPU+=("$(awk '{ printf "%.2f", $2 + $3 }' "$OUT/time.$i")")
+    log "upload $i: ${UPLOAD_SECONDS[-1]} s wall, ${UPLOAD_CPU[-1]} s CPU, peak ${UPLOAD_RSS[-1]} MiB"
 done
-UPLOAD_MEDIAN=$(printf '%s\n' "${UPLOAD_SECONDS[@]}" | sort -g |
-    awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+middle() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+UPLOAD_MEDIAN=$(printf '%s\n' "${UPLOAD_SECONDS[@]}" | middle)
+CPU_MEDIAN=$(printf '%s\n' "${UPLOAD_CPU[@]}" | middle)
 RSS_MAX=$(printf '%s\n' "${UPLOAD_RSS[@]}" | sort -g | tail -n 1)
 VARIANT_BYTES=$(awk '{ print $1 }' "$OUT/add.1.txt" | while read -r path; do
     stat -c %s "$UPLOAD_DATA${path}"; done | paste -sd' ')
@@ -286,7 +292,7 @@ cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "machine:  $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(uname -sr)"
 echo "photo:    ${WIDTH}×${HEIGHT} JPEG, $PHOTO_BYTES B; stored original and variants of the first: $VARIANT_BYTES B"
-echo "upload:   qalam media add, median of $UPLOADS: $UPLOAD_MEDIAN s (target < 3 s); runs: ${UPLOAD_SECONDS[*]} s"
+echo "upload:   qalam media add, median of $UPLOADS: $UPLOAD_MEDIAN s wall (target < 3 s), $CPU_MEDIAN s CPU; wall runs: ${UPLOAD_SECONDS[*]} s"
 echo "memory:   peak RSS of one upload process: $RSS_MAX MiB (runs: ${UPLOAD_RSS[*]} MiB)"
 echo "site:     $COUNT articles, home page $HOME_BYTES B; idle CPU before the runs $IDLE_CPU%"
 echo "load:     $LOOP_DONE photos processed while the 'uploading' rows ran"
