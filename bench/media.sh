@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Media benchmark: how long `qalam media add` takes for a 24-megapixel JPEG, and what
-# image processing running alongside does to the home page's speed, with nginx serving
-# the same bytes as the reference. See bench/README.md. Writes to bench/out/media/.
+# Media benchmark: how long `qalam media add` and an upload through the newsroom's form
+# (`POST /admin/media` on the serving process) take for a 24-megapixel JPEG, and what
+# uploads being processed by the same server do to its home page's speed, with nginx
+# serving the same bytes as the reference. See bench/README.md. Writes to bench/out/media/.
 #
 #   bench/media.sh                        # 1,000 articles, 5 timed uploads, 3 × 10 s per cell
 #   RUNS=1 UPLOADS=3 bench/media.sh       # a quick look
@@ -211,11 +212,17 @@ VARIANT_BYTES=$(awk '{ print $1 }' "$OUT/add.1.txt" | while read -r path; do
 log "generating $COUNT articles and importing them"
 python3 "$BENCH/corpus.py" --count "$COUNT" --out "$OUT/corpus.jsonl"
 {
+    # Plain HTTP on 127.0.0.1: curl's cookie jar would keep a Secure cookie to itself.
+    printf '%s\n' '[admin]' 'secure_cookies = false'
     printf '%s\n' '[rates]' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""' '[rates.sources]'
     for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
 } >"$DATA/qalam.toml"
 "$BIN" import jsonl "$OUT/corpus.jsonl" --data "$DATA" >/dev/null
 "$BIN" index rebuild --data "$DATA" >/dev/null 2>&1
+BENCH_EMAIL="bench@newsroom.invalid"
+BENCH_PASSWORD="bench password $RANDOM$RANDOM"
+printf '%s\n' "$BENCH_PASSWORD" |
+    "$BIN" user add --email "$BENCH_EMAIL" --name "Bench Editor" --role editor --password-stdin --data "$DATA" 2>/dev/null
 
 QALAM_PORT=$(free_port)
 NGINX_PORT=$(free_port)
@@ -229,6 +236,38 @@ wait_ready "$QALAM/" "$QALAM_PID" "qalam serve" "$OUT/qalam.log"
 read -r status HOME_BYTES < <(fetch "$QALAM/" "$STATIC/index.html")
 [[ $status == 200 ]] || die "qalam answered $status for /"
 chmod -R a+rX "$STATIC"
+
+# Signs in as the bench's editor; the CSRF secret of the session's forms goes in $CSRF.
+JAR="$OUT/cookies.txt"
+rm -f "$JAR"
+csrf_of() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -n 1 | sed 's/.*value="//; s/"$//'; }
+token=$(curl -sS --noproxy '*' -c "$JAR" -b "$JAR" "$QALAM/admin/sign-in" | csrf_of)
+curl -sS --noproxy '*' -c "$JAR" -b "$JAR" -o /dev/null --data-urlencode "csrf=$token" \
+    --data-urlencode "email=$BENCH_EMAIL" --data-urlencode "password=$BENCH_PASSWORD" "$QALAM/admin/sign-in"
+CSRF=$(curl -sS --noproxy '*' -b "$JAR" "$QALAM/admin/media" | csrf_of)
+[[ -n $CSRF ]] || die "cannot sign in to the newsroom as the bench's editor; see $OUT/qalam.log"
+
+# upload FILE: posts it to the newsroom's upload form; prints the HTTP status and seconds.
+upload() {
+    curl -sS --noproxy '*' -b "$JAR" -o /dev/null -w '%{http_code} %{time_total}\n' \
+        -F "csrf=$CSRF" -F "alt=Bench photo" -F "file=@$1;type=image/jpeg" "$QALAM/admin/media"
+}
+
+# The same bytes twice would be recognised and not processed again: a JPEG comment
+# segment with a counter after the start marker makes every upload a new image.
+unique_photo() {
+    local source=$1 n=$2 target=$3
+    { head -c 2 "$source"; printf '\xff\xfe\x00\x0a%08d' "$n"; tail -c +3 "$source"; } >"$target"
+}
+
+SERVER_SECONDS=()
+for ((i = 1; i <= UPLOADS; i++)); do
+    read -r status seconds < <(upload "$PHOTOS/photo-$i.jpg")
+    [[ $status == 303 ]] || die "upload $i through the newsroom answered $status; see $OUT/qalam.log"
+    SERVER_SECONDS+=("$seconds")
+    log "upload $i through POST /admin/media: $seconds s"
+done
+SERVER_MEDIAN=$(printf '%s\n' "${SERVER_SECONDS[@]}" | middle)
 
 cat >"$NGINX_DIR/nginx.conf" <<EOF
 daemon off;
@@ -267,15 +306,18 @@ IDLE_CPU=$(cpu_busy_percent)
 measure qalam idle "$QALAM/"
 measure nginx idle "$NGINX_URL/"
 
-# Uploads over and over, each pass into a fresh library so every photo is processed
-# anew, through the same code as the admin's upload form and its [media] workers limit.
-rm -f "$STOP_LOOP"
+# Uploads to the server being measured, one after another as an editor would send
+# them, each a new image to process within the server's [media] workers limit.
+rm -f "$STOP_LOOP" "$OUT/loop.count"
 (
+    n=0
     while [[ ! -e $STOP_LOOP ]]; do
-        rm -rf "$OUT/loop"
         for photo in "$PHOTOS"/photo-*.jpg; do
             [[ -e $STOP_LOOP ]] && break
-            "$BIN" media add "$photo" --data "$OUT/loop" >/dev/null 2>>"$OUT/loop.log" && echo x >>"$OUT/loop.count"
+            n=$((n + 1))
+            unique_photo "$photo" "$n" "$OUT/loop.jpg"
+            read -r status _ < <(upload "$OUT/loop.jpg")
+            if [[ $status == 303 ]]; then echo x >>"$OUT/loop.count"; else echo "upload answered $status" >>"$OUT/loop.log"; fi
         done
     done
 ) &
@@ -293,9 +335,10 @@ echo
 echo "machine:  $(nproc) CPUs, ${cpu_model:-unknown CPU}, $(uname -sr)"
 echo "photo:    ${WIDTH}×${HEIGHT} JPEG, $PHOTO_BYTES B; stored original and variants of the first: $VARIANT_BYTES B"
 echo "upload:   qalam media add, median of $UPLOADS: $UPLOAD_MEDIAN s wall (target < 3 s), $CPU_MEDIAN s CPU; wall runs: ${UPLOAD_SECONDS[*]} s"
+echo "server:   POST /admin/media to the serving process, median of $UPLOADS: $SERVER_MEDIAN s (runs: ${SERVER_SECONDS[*]} s)"
 echo "memory:   peak RSS of one upload process: $RSS_MAX MiB (runs: ${UPLOAD_RSS[*]} MiB)"
 echo "site:     $COUNT articles, home page $HOME_BYTES B; idle CPU before the runs $IDLE_CPU%"
-echo "load:     $LOOP_DONE photos processed while the 'uploading' rows ran"
+echo "load:     $LOOP_DONE photos uploaded to and processed by the measured server while the 'uploading' rows ran"
 echo
 printf '%-7s %-10s %10s %9s %12s %13s\n' server condition "req/s" "p99 ms" "qalam/nginx" "uploading/idle"
 for condition in idle uploading; do
