@@ -96,6 +96,9 @@ pub fn plain_text(html: &str) -> String {
 /// An excerpt: the first `words` words of `text`, with [`ELLIPSIS`] appended exactly
 /// when something was cut.
 pub fn excerpt(text: &str, words: usize) -> String {
+    if let Some(cut) = collapsed_cut(text, words) {
+        return cut;
+    }
     let mut out = String::with_capacity(text.len().min(words * 8));
     for (taken, word) in text.split_whitespace().enumerate() {
         if taken == words {
@@ -108,6 +111,50 @@ pub fn excerpt(text: &str, words: usize) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// [`excerpt`] of text whose words are already separated by single ASCII spaces, as the
+/// stored plain text is: the cut is a slice of it, found by scanning bytes instead of
+/// decoding every character. `None` when the text has any other whitespace (or spaces at
+/// either end, or two together), which the general path handles.
+fn collapsed_cut(text: &str, words: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    if words == 0 {
+        return None;
+    }
+    let mut seen = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b > b' ' && !may_start_whitespace(b) {
+            continue;
+        }
+        if b != b' ' {
+            // A control character, or what may be non-ASCII whitespace: the general path
+            // decides, unless the character is not whitespace after all.
+            if b > b' ' && text.get(i..).and_then(|rest| rest.chars().next()).is_some_and(|c| !c.is_whitespace()) {
+                continue;
+            }
+            return None;
+        }
+        // A space: it must separate two words, with nothing like whitespace after it.
+        let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+        let word_follows = next > b' '
+            && (!may_start_whitespace(next)
+                || text.get(i + 1..).and_then(|rest| rest.chars().next()).is_some_and(|c| !c.is_whitespace()));
+        if i == 0 || !word_follows {
+            return None;
+        }
+        seen += 1;
+        if seen == words {
+            return Some(format!("{}{ELLIPSIS}", &text[..i]));
+        }
+    }
+    Some(text.to_owned())
+}
+
+/// Lead bytes of the only non-ASCII whitespace there is (U+0085, U+00A0, U+1680,
+/// U+2000…U+205F, U+3000).
+fn may_start_whitespace(b: u8) -> bool {
+    matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
 }
 
 /// The first `words` words of `text`, separated by single spaces, with no mark of a cut.
@@ -256,6 +303,33 @@ mod tests {
         assert_eq!(excerpt("one two three", 2), "one two...");
         assert_eq!(excerpt("one two", 2), "one two");
         assert_eq!(excerpt("", 2), "");
+    }
+
+    #[test]
+    fn excerpt_of_collapsed_text_matches_the_word_by_word_cut() {
+        let texts = [
+            "one two three",
+            "Қазақстан және Өзбекстан — сауда келісіміне «қол» қойды",
+            "one  two three",
+            " one two",
+            "one two ",
+            "one\u{a0}two three",
+            "one \ttwo",
+            "one \u{a0}",
+            "one\ttwo three",
+            "one\u{2003}two\u{3000}three",
+            "",
+        ];
+        for text in texts {
+            for words in 0..5 {
+                let general: Vec<&str> = text.split_whitespace().collect();
+                let mut expected = general.iter().take(words).copied().collect::<Vec<_>>().join(" ");
+                if general.len() > words {
+                    expected.push_str(ELLIPSIS);
+                }
+                assert_eq!(excerpt(text, words), expected, "{text:?} cut at {words}");
+            }
+        }
     }
 
     #[test]
