@@ -55,6 +55,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Arc<Mutex<Connection>>,
     readers: Mutex<Vec<Connection>>,
+    totals: Mutex<ListingTotals>,
 }
 
 impl SqliteStore {
@@ -64,7 +65,12 @@ impl SqliteStore {
         configure(&writer)?;
         writer.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
         apply_sqlite(&mut writer)?;
-        Ok(Self { path: path.to_owned(), writer: Arc::new(Mutex::new(writer)), readers: Mutex::new(Vec::new()) })
+        Ok(Self {
+            path: path.to_owned(),
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Mutex::new(Vec::new()),
+            totals: Mutex::new(ListingTotals::default()),
+        })
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
@@ -284,17 +290,32 @@ fn summaries_by_id(conn: &Connection, ids: &[i64], words: usize) -> StoreResult<
 struct ListingQuery {
     ids: &'static str,
     count: &'static str,
+    /// Counts the listed articles dated after `?2`, for listings whose size
+    /// [`ListingTotals`] keeps.
+    later: Option<&'static str>,
     key: i64,
     until: i64,
 }
 
+/// The size of each listing by tag, by author and of everything, counting every listed
+/// article whatever its date, as of one content version (which every change to
+/// articles, their links, tags or authors bumps, in any process). Counting a big
+/// archive walks its whole index range; so it is done once per version, and a page
+/// takes off the few articles scheduled after now.
+#[derive(Default)]
+struct ListingTotals {
+    version: i64,
+    counts: HashMap<(&'static str, i64), u64>,
+}
+
 impl ListingQuery {
     fn new(filter: &ListingFilter, now: i64) -> Self {
-        let (ids, count, key, until) = match filter {
+        let (ids, count, later, key, until) = match filter {
             ListingFilter::All => (
                 "SELECT id FROM articles WHERE status = 'published' AND published_at <= ?2 AND ?1 = ?1
                  ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?2 AND ?1 = ?1",
+                Some("SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at > ?2 AND ?1 = ?1"),
                 0,
                 now,
             ),
@@ -302,6 +323,7 @@ impl ListingQuery {
                 "SELECT article_id FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2
                  ORDER BY published_at DESC, article_id DESC LIMIT ?3 OFFSET ?4",
                 "SELECT COUNT(*) FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2",
+                Some("SELECT COUNT(*) FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at > ?2"),
                 *tag_id,
                 now,
             ),
@@ -309,6 +331,7 @@ impl ListingQuery {
                 "SELECT article_id FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at <= ?2
                  ORDER BY published_at DESC, article_id DESC LIMIT ?3 OFFSET ?4",
                 "SELECT COUNT(*) FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at <= ?2",
+                Some("SELECT COUNT(*) FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at > ?2"),
                 *author_id,
                 now,
             ),
@@ -316,11 +339,12 @@ impl ListingQuery {
                 "SELECT id FROM articles WHERE status = 'published' AND published_at >= ?1 AND published_at < ?2
                  ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ?1 AND published_at < ?2",
+                None,
                 from.as_second(),
                 until.as_second().min(now + 1),
             ),
         };
-        Self { ids, count, key, until }
+        Self { ids, count, later, key, until }
     }
 
     fn ids(&self, conn: &Connection, offset: u64, limit: u32) -> StoreResult<Vec<i64>> {
@@ -335,6 +359,35 @@ impl ListingQuery {
 
     fn total(&self, conn: &Connection) -> StoreResult<u64> {
         count_rows(conn, self.count, self.key, self.until)
+    }
+
+    /// [`Self::total`], from the size kept in `totals` when it is still current.
+    fn total_kept(&self, conn: &Connection, totals: &Mutex<ListingTotals>) -> StoreResult<u64> {
+        let Some(later) = self.later else { return self.total(conn) };
+        let version: i64 = conn
+            .prepare_cached("SELECT version FROM content_version WHERE id = 1")
+            .map_err(db)?
+            .query_row([], |r| r.get(0))
+            .map_err(db)?;
+        let key = (self.count, self.key);
+        let kept = {
+            let totals = lock(totals);
+            if totals.version == version { totals.counts.get(&key).copied() } else { None }
+        };
+        let all = match kept {
+            Some(all) => all,
+            None => {
+                let all = count_rows(conn, self.count, self.key, i64::MAX)?;
+                let mut totals = lock(totals);
+                if totals.version != version {
+                    totals.version = version;
+                    totals.counts.clear();
+                }
+                totals.counts.insert(key, all);
+                all
+            }
+        };
+        Ok(all.saturating_sub(count_rows(conn, later, self.key, self.until)?))
     }
 }
 
@@ -428,7 +481,7 @@ impl Store for SqliteStore {
             let query = ListingQuery::new(filter, now.as_second());
             let ids = query.ids(conn, offset, limit)?;
             let items = summaries_by_id(conn, &ids, words)?;
-            Ok(Listing { items, total: query.total(conn)? })
+            Ok(Listing { items, total: query.total_kept(conn, &self.totals)? })
         })
     }
 
