@@ -9,7 +9,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::cache::PageCache;
+use crate::cache::{Derived, PageCache};
 use crate::config::Settings;
 use crate::rates::RatesClient;
 use crate::render::Renderer;
@@ -73,6 +73,8 @@ pub struct App {
     pub assets: Assets,
     /// Rendered pages.
     pub pages: Arc<PageCache>,
+    /// What surrounds every page, as a template value, kept per content generation and day.
+    pub chrome: Derived<minijinja::Value>,
     /// Time source.
     pub clock: Clock,
     /// The site's time zone.
@@ -110,6 +112,7 @@ impl App {
             renderer,
             assets,
             pages,
+            chrome: Derived::default(),
             clock,
             tz,
             rates,

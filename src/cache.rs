@@ -196,6 +196,32 @@ impl PageCache {
     }
 }
 
+/// A value derived from stored content (the page chrome, say), kept until the content
+/// generation moves on or a moment of its own passes, whether or not pages are cached.
+#[derive(Debug)]
+pub struct Derived<T> {
+    current: RwLock<Option<Arc<(u64, Timestamp, T)>>>,
+}
+
+impl<T> Default for Derived<T> {
+    fn default() -> Self {
+        Self { current: RwLock::new(None) }
+    }
+}
+
+impl<T: Clone> Derived<T> {
+    /// The value kept at `generation`, unless `now` has reached the moment it expires.
+    pub fn get(&self, generation: u64, now: Timestamp) -> Option<T> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current.as_ref().filter(|c| c.0 == generation && now < c.1).map(|c| c.2.clone())
+    }
+
+    /// Keeps `value`, derived at `generation`, until `until`.
+    pub fn set(&self, generation: u64, until: Timestamp, value: T) {
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new((generation, until, value)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +276,18 @@ mod tests {
         let cache = Arc::new(PageCache::new(false, 1 << 20));
         cache.store("/".into(), page(&cache, "home"));
         assert!(matches!(cache.lookup("/"), Lookup::Render(_)));
+    }
+
+    #[test]
+    fn a_derived_value_lasts_until_its_generation_or_moment_passes() {
+        let derived = Derived::default();
+        let noon = Timestamp::from_second(43_200).expect("in range");
+        let midnight = Timestamp::from_second(86_400).expect("in range");
+        assert_eq!(derived.get(1, noon), None);
+        derived.set(1, midnight, "chrome");
+        assert_eq!(derived.get(1, noon), Some("chrome"));
+        assert_eq!(derived.get(2, noon), None);
+        assert_eq!(derived.get(1, midnight), None);
     }
 
     #[test]

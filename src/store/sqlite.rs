@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use rusqlite::config::DbConfig;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use rust_decimal::Decimal;
@@ -58,6 +59,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Arc<Mutex<Connection>>,
     readers: Mutex<Vec<Connection>>,
+    totals: Mutex<ListingTotals>,
 }
 
 impl SqliteStore {
@@ -67,7 +69,12 @@ impl SqliteStore {
         configure(&writer)?;
         writer.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
         apply_sqlite(&mut writer)?;
-        Ok(Self { path: path.to_owned(), writer: Arc::new(Mutex::new(writer)), readers: Mutex::new(Vec::new()) })
+        Ok(Self {
+            path: path.to_owned(),
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Mutex::new(Vec::new()),
+            totals: Mutex::new(ListingTotals::default()),
+        })
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
@@ -114,6 +121,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
+    // Plans never depend on bound values (the database has no statistics for them to
+    // use), so a cached statement is not parsed and planned again each time its LIMIT,
+    // OFFSET or other values change.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true).map_err(db)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
@@ -132,6 +143,14 @@ const SUMMARY_WITH_LEAD: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.lead
 /// The same columns with the whole text, for excerpts longer than the lead.
 const SUMMARY_WITH_TEXT: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at, a.language, \
                                  a.featured_image, a.featured_picture";
+
+/// One article's [`SUMMARY_WITH_LEAD`] columns.
+const SUMMARY_BY_ID_WITH_LEAD: &str = "SELECT a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at,
+     a.language, a.featured_image, a.featured_picture FROM articles a WHERE a.id = ?1";
+
+/// One article's [`SUMMARY_WITH_TEXT`] columns.
+const SUMMARY_BY_ID_WITH_TEXT: &str = "SELECT a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at,
+     a.language, a.featured_image, a.featured_picture FROM articles a WHERE a.id = ?1";
 
 fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
     Ok(ArticleSummary {
@@ -233,58 +252,52 @@ fn author_from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Author> {
     Ok(Author { id: row.get(first)?, slug: row.get(first + 1)?, name: row.get(first + 2)?, bio: row.get(first + 3)? })
 }
 
-/// Loads authors and tags for a set of articles in two queries.
+/// Loads the authors and tags of each of a few articles (a page of a listing): two
+/// lookups by primary key per article on statements prepared once, sorted here rather
+/// than in a temporary b-tree.
 fn decorate(conn: &Connection, items: &mut [ArticleSummary]) -> StoreResult<()> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    let ids = serde_json::to_string(&items.iter().map(|a| a.id).collect::<Vec<_>>())
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let mut stmt = conn
+    let mut authors = conn
         .prepare_cached(
-            "SELECT l.article_id, p.id, p.slug, p.name, p.bio
-             FROM article_authors l JOIN authors p ON p.id = l.author_id
-             WHERE l.article_id IN (SELECT value FROM json_each(?1))
-             ORDER BY l.article_id, l.position",
+            "SELECT p.id, p.slug, p.name, p.bio, l.position FROM article_authors l
+             JOIN authors p ON p.id = l.author_id WHERE l.article_id = ?1",
         )
         .map_err(db)?;
-    let authors = stmt.query_map([&ids], |row| Ok((row.get::<_, i64>(0)?, author_from_row(row, 1)?))).map_err(db)?;
-    for entry in authors {
-        let (article_id, author) = entry.map_err(db)?;
-        if let Some(item) = items.iter_mut().find(|a| a.id == article_id) {
-            item.authors.push(author);
-        }
-    }
-    let mut stmt = conn
+    let mut tags = conn
         .prepare_cached(
-            "SELECT l.article_id, t.id, t.kind, t.slug, t.name
-             FROM article_tags l JOIN tags t ON t.id = l.tag_id
-             WHERE l.article_id IN (SELECT value FROM json_each(?1))
-             ORDER BY l.article_id, l.position",
+            "SELECT t.id, t.kind, t.slug, t.name, l.position FROM article_tags l
+             JOIN tags t ON t.id = l.tag_id WHERE l.article_id = ?1",
         )
         .map_err(db)?;
-    let tags = stmt.query_map([&ids], |row| Ok((row.get::<_, i64>(0)?, tag_from_row(row, 1)?))).map_err(db)?;
-    for entry in tags {
-        let (article_id, tag) = entry.map_err(db)?;
-        if let Some(item) = items.iter_mut().find(|a| a.id == article_id) {
-            item.tags.push(tag);
-        }
+    for item in items {
+        let mut found = authors
+            .query_map([item.id], |row| Ok((row.get::<_, i64>(4)?, author_from_row(row, 0)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        found.sort_by_key(|(position, _)| *position);
+        item.authors = found.into_iter().map(|(_, author)| author).collect();
+        let mut found = tags
+            .query_map([item.id], |row| Ok((row.get::<_, i64>(4)?, tag_from_row(row, 0)?)))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        found.sort_by_key(|(position, _)| *position);
+        item.tags = found.into_iter().map(|(_, tag)| tag).collect();
     }
     Ok(())
 }
 
 /// Loads the summaries of `ids`, keeping their order, with enough text for excerpts of
-/// `words` words.
+/// `words` words: one lookup by primary key each.
 fn summaries_by_id(conn: &Connection, ids: &[i64], words: usize) -> StoreResult<Vec<ArticleSummary>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let sql = if words < LEAD_WORDS { SUMMARY_BY_ID_WITH_LEAD } else { SUMMARY_BY_ID_WITH_TEXT };
+    let mut stmt = conn.prepare_cached(sql).map_err(db)?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(item) = stmt.query_row([id], summary_from_row).optional().map_err(db)? {
+            items.push(item);
+        }
     }
-    let json = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    let columns = if words < LEAD_WORDS { SUMMARY_WITH_LEAD } else { SUMMARY_WITH_TEXT };
-    let sql = format!("SELECT {columns} FROM json_each(?1) j JOIN articles a ON a.id = j.value ORDER BY j.key");
-    let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
-    let mut items =
-        stmt.query_map([json], summary_from_row).map_err(db)?.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?;
     decorate(conn, &mut items)?;
     Ok(items)
 }
@@ -293,17 +306,32 @@ fn summaries_by_id(conn: &Connection, ids: &[i64], words: usize) -> StoreResult<
 struct ListingQuery {
     ids: &'static str,
     count: &'static str,
+    /// Counts the listed articles dated after `?2`, for listings whose size
+    /// [`ListingTotals`] keeps.
+    later: Option<&'static str>,
     key: i64,
     until: i64,
 }
 
+/// The size of each listing by tag, by author and of everything, counting every listed
+/// article whatever its date, as of one content version (which every change to
+/// articles, their links, tags or authors bumps, in any process). Counting a big
+/// archive walks its whole index range; so it is done once per version, and a page
+/// takes off the few articles scheduled after now.
+#[derive(Default)]
+struct ListingTotals {
+    version: i64,
+    counts: HashMap<(&'static str, i64), u64>,
+}
+
 impl ListingQuery {
     fn new(filter: &ListingFilter, now: i64) -> Self {
-        let (ids, count, key, until) = match filter {
+        let (ids, count, later, key, until) = match filter {
             ListingFilter::All => (
                 "SELECT id FROM articles WHERE status = 'published' AND published_at <= ?2 AND ?1 = ?1
                  ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?2 AND ?1 = ?1",
+                Some("SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at > ?2 AND ?1 = ?1"),
                 0,
                 now,
             ),
@@ -311,6 +339,7 @@ impl ListingQuery {
                 "SELECT article_id FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2
                  ORDER BY published_at DESC, article_id DESC LIMIT ?3 OFFSET ?4",
                 "SELECT COUNT(*) FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at <= ?2",
+                Some("SELECT COUNT(*) FROM article_tags WHERE tag_id = ?1 AND listed = 1 AND published_at > ?2"),
                 *tag_id,
                 now,
             ),
@@ -318,6 +347,7 @@ impl ListingQuery {
                 "SELECT article_id FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at <= ?2
                  ORDER BY published_at DESC, article_id DESC LIMIT ?3 OFFSET ?4",
                 "SELECT COUNT(*) FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at <= ?2",
+                Some("SELECT COUNT(*) FROM article_authors WHERE author_id = ?1 AND listed = 1 AND published_at > ?2"),
                 *author_id,
                 now,
             ),
@@ -325,11 +355,12 @@ impl ListingQuery {
                 "SELECT id FROM articles WHERE status = 'published' AND published_at >= ?1 AND published_at < ?2
                  ORDER BY published_at DESC, id DESC LIMIT ?3 OFFSET ?4",
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ?1 AND published_at < ?2",
+                None,
                 from.as_second(),
                 until.as_second().min(now + 1),
             ),
         };
-        Self { ids, count, key, until }
+        Self { ids, count, later, key, until }
     }
 
     fn ids(&self, conn: &Connection, offset: u64, limit: u32) -> StoreResult<Vec<i64>> {
@@ -343,13 +374,43 @@ impl ListingQuery {
     }
 
     fn total(&self, conn: &Connection) -> StoreResult<u64> {
-        let total: i64 = conn
-            .prepare_cached(self.count)
-            .map_err(db)?
-            .query_row(params![self.key, self.until], |r| r.get(0))
-            .map_err(db)?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        count_rows(conn, self.count, self.key, self.until)
     }
+
+    /// [`Self::total`], from the size kept in `totals` when it is still current.
+    fn total_kept(&self, conn: &Connection, totals: &Mutex<ListingTotals>) -> StoreResult<u64> {
+        let Some(later) = self.later else { return self.total(conn) };
+        let version: i64 = conn
+            .prepare_cached("SELECT version FROM content_version WHERE id = 1")
+            .map_err(db)?
+            .query_row([], |r| r.get(0))
+            .map_err(db)?;
+        let key = (self.count, self.key);
+        let kept = {
+            let totals = lock(totals);
+            if totals.version == version { totals.counts.get(&key).copied() } else { None }
+        };
+        let all = match kept {
+            Some(all) => all,
+            None => {
+                let all = count_rows(conn, self.count, self.key, i64::MAX)?;
+                let mut totals = lock(totals);
+                if totals.version != version {
+                    totals.version = version;
+                    totals.counts.clear();
+                }
+                totals.counts.insert(key, all);
+                all
+            }
+        };
+        Ok(all.saturating_sub(count_rows(conn, later, self.key, self.until)?))
+    }
+}
+
+/// Runs a `COUNT(*)` statement over `?1 = key` and `?2 = until`.
+fn count_rows(conn: &Connection, sql: &str, key: i64, until: i64) -> StoreResult<u64> {
+    let total: i64 = conn.prepare_cached(sql).map_err(db)?.query_row(params![key, until], |r| r.get(0)).map_err(db)?;
+    Ok(u64::try_from(total).unwrap_or(0))
 }
 
 /// Candidates per tag when looking for related articles.
@@ -437,7 +498,7 @@ impl Store for SqliteStore {
             let query = ListingQuery::new(filter, now.as_second());
             let ids = query.ids(conn, offset, limit)?;
             let items = summaries_by_id(conn, &ids, words)?;
-            Ok(Listing { items, total: query.total(conn)? })
+            Ok(Listing { items, total: query.total_kept(conn, &self.totals)? })
         })
     }
 

@@ -359,3 +359,25 @@ async fn an_empty_site_home_says_nothing_has_been_published() {
     assert!(cards(&html).is_empty());
     assert_eq!(app.get_page("/page/2/").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_article_dated_after_now_is_left_out_of_the_count_until_its_time() {
+    let tomorrow = ArticleSpec::new("water-tomorrow", "Water tomorrow")
+        .published("2025-12-06T05:00:00Z")
+        .country("Kazakhstan")
+        .tag("Water");
+    let mut archive = water_archive();
+    archive.push(tomorrow);
+    let today = spawn_app().await;
+    assert_eq!(today.import(&archive).await.created, 35);
+    for _ in 0..2 {
+        let html = today.get_text("/tag/water/").await;
+        assert_eq!(results_line(&html), r#"<p class="results-line">Viewing results 1 - 6 of 33</p>"#);
+        assert_eq!(card_titles(&html), titles(1..=6));
+    }
+    let later = spawn_app_with(Options::default().at("2025-12-06T06:00:00Z")).await;
+    assert_eq!(later.import(&archive).await.created, 35);
+    let html = later.get_text("/tag/water/").await;
+    assert_eq!(results_line(&html), r#"<p class="results-line">Viewing results 1 - 6 of 34</p>"#);
+    assert_eq!(card_titles(&html)[0], "Water tomorrow");
+}

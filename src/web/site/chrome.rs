@@ -1,4 +1,12 @@
 //! What surrounds every page: date line, navigation and the currency ticker.
+//!
+//! The chrome depends only on the stored tags and rates and on the day, so it is built
+//! once per content generation (which every content or rates change bumps) and day, and
+//! shared by every page rendered until either moves on, instead of costing three queries
+//! per page.
+
+use minijinja::Value;
+use minijinja::value::Serde;
 
 use crate::app::App;
 use crate::domain::dates::date_line;
@@ -8,8 +16,23 @@ use crate::render::ticker::ticker_items;
 use crate::render::views::{Chrome, Link};
 use crate::store::StoreResult;
 
+/// The chrome for now, as a template value: the kept one while current, else built anew.
+pub async fn current_chrome(app: &App) -> StoreResult<Value> {
+    // Read before the store, so that a change made while building is not missed.
+    let generation = app.pages.generation();
+    let now = app.now();
+    if let Some(chrome) = app.chrome.get(generation, now) {
+        return Ok(chrome);
+    }
+    let chrome = Value::from(Serde(build_chrome(app).await?));
+    let today = now.to_zoned_datetime(app.tz.clone());
+    let midnight = today.tomorrow().and_then(|t| t.start_of_day()).map_or(now, |m| m.timestamp());
+    app.chrome.set(generation, midnight, chrome.clone());
+    Ok(chrome)
+}
+
 /// Builds the page chrome for now.
-pub async fn build_chrome(app: &App) -> StoreResult<Chrome> {
+async fn build_chrome(app: &App) -> StoreResult<Chrome> {
     let today = app.now().to_zoned_datetime(app.tz.clone());
     let countries = app.store.tags(TagKind::Country).await?;
     let sections = app.store.tags(TagKind::Section).await?;

@@ -12,23 +12,25 @@ pub mod redirects;
 pub mod search;
 
 use axum::response::{Html, IntoResponse, Response};
+use minijinja::Value;
 use serde::Serialize;
 
 use super::error::AppError;
 use crate::app::App;
-use crate::render::views::{Chrome, Meta};
+use crate::render::views::Meta;
 
 /// What a page template sees.
 #[derive(Serialize)]
 struct PageContext<T> {
-    chrome: Chrome,
+    /// The shared snapshot, passed to the template as it is rather than serialised again.
+    chrome: Value,
     meta: Meta,
     page: T,
 }
 
 /// Renders the first existing template of `names` with the chrome, `meta` and `page`.
 pub async fn render_page(app: &App, names: &[&str], meta: Meta, page: impl Serialize) -> Result<Response, AppError> {
-    let chrome = chrome::build_chrome(app).await?;
+    let chrome = chrome::current_chrome(app).await?;
     let html = app.renderer.render(names, &PageContext { chrome, meta, page })?;
     Ok(Html(html).into_response())
 }
