@@ -59,7 +59,7 @@ free_port() {
 }
 seconds_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 # The server's resident memory in MiB: field is VmRSS (now) or VmHWM (its peak).
-rss_mib() { awk -v f="$1:" '$1 == f { printf "%.1f", $2 / 1024 }' "/proc/$QALAM_PID/status"; }
+rss_mib() { awk -v f="$1:" '$1 == f { printf "%.1f\n", $2 / 1024 }' "/proc/$QALAM_PID/status"; }
 
 # One wrk --latency report as "req/s <TAB> p50 ms <TAB> p99 ms <TAB> errors".
 parse_wrk() {
@@ -249,5 +249,5 @@ echo "forgive typos, stem Russian, blend freshness into ranking, or suggest a sp
 echo "its 'variant' queries find nothing or only the exact spelling."
 echo
 echo "slowest queries alone (one client, median of 3, ms):"
-sort -t$'\t' -k4,4 -g -r "$OUT/per-query.tsv" | head -8 | awk -F'\t' '{ printf "  %8.2f  %-7s %7d  %s\n", $4, $1, $3, $2 }'
+sort -t$'\t' -k4,4 -g -r "$OUT/per-query.tsv" | awk -F'\t' 'NR <= 8' | awk -F'\t' '{ printf "  %8.2f  %-7s %7d  %s\n", $4, $1, $3, $2 }'
 ((errors == 0)) || die "$errors requests failed; see $OUT/wrk/"
