@@ -6,7 +6,12 @@ Central Asian countries, one of five sections, one to three of ~20 topic tags, a
 publication time within the two years before --end, and a 600-1,200 word
 body_markdown of pseudo-random English-like text with "## " sub-headings.
 
-The output depends only on --count, --seed and --end, so two runs with the same
+With --names, about a third of the articles also get a paragraph naming a public
+figure and a city of the region (Tokayev, Mirziyoyev, Almaty, Bishkek...), drawn
+from a second random stream so the rest of the text is the same as without it; the
+search benchmark uses it to test cross-script and variant spellings.
+
+The output depends only on --count, --seed, --names and --end, so two runs with the same
 arguments produce identical files. --end defaults to the start of the current UTC
 day, which keeps every article in the past; pass it explicitly for a byte-identical
 corpus across days.
@@ -101,6 +106,21 @@ not also still only already again just nearly almost about around some each ever
 this these those its their his her our
 """.split()
 
+# Public figures and cities named in articles with --names, spelled as English-language
+# news spells them.
+PEOPLE = [
+    "Kassym-Jomart Tokayev",
+    "Shavkat Mirziyoyev",
+    "Sadyr Japarov",
+    "Emomali Rahmon",
+    "Serdar Berdimuhamedov",
+    "Nursultan Nazarbayev",
+    "Akylbek Japarov",
+    "Abdulla Aripov",
+]
+
+CITIES = ["Almaty", "Astana", "Bishkek", "Osh", "Tashkent", "Samarkand", "Dushanbe", "Khujand", "Ashgabat"]
+
 HEADLINE_WORDS = [w for w in WORDS[:250] if len(w) > 3]
 
 
@@ -175,6 +195,13 @@ def article(rng, index, end, span_seconds):
     return line
 
 
+def name_paragraph(rng):
+    """One sentence naming a person and a city, then one of filler."""
+    person, city = rng.choice(PEOPLE), rng.choice(CITIES)
+    topic = " ".join(rng.choice(HEADLINE_WORDS) for _ in range(2))
+    return f"{person} {rng.choice(['said', 'told', 'visited'])} {city} about the {topic}. {sentence(rng)}"
+
+
 def parse_end(text):
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -196,17 +223,23 @@ def main():
         default=today,
         help="newest possible publication time, RFC 3339 (default: start of today, UTC)",
     )
+    parser.add_argument(
+        "--names", action="store_true", help="name public figures and cities in about a third of the articles"
+    )
     parser.add_argument("--out", default="-", help="output file (default: standard output)")
     args = parser.parse_args()
     if args.count < MIN_WATER:
         parser.error(f"--count must be at least {MIN_WATER} so that /tag/water/page/2/ exists")
 
     rng = random.Random(args.seed)
+    names_rng = random.Random(args.seed + 1)
     span = 2 * 365 * 24 * 3600
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")
     try:
         for index in range(args.count):
             line = article(rng, index, args.end, span)
+            if args.names and names_rng.random() < 0.35:
+                line["body_markdown"] += "\n\n" + name_paragraph(names_rng)
             out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
     finally:
         if out is not sys.stdout:

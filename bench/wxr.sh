@@ -3,7 +3,7 @@
 # 100 MB) and its uploads with bench/wxr_export.py, imports it with the release binary
 # under /usr/bin/time -v into a fresh data directory, then imports it again (every post
 # unchanged), and prints seconds and maximum resident memory for both.
-# Target (issue #7): under 60 s and under 300 MB for 10,000 posts.
+# Target: under 60 s and under 300 MB for 10,000 posts.
 # Everything it writes goes to bench/out/wxr/ (gitignored).
 #
 #   bench/wxr.sh
