@@ -226,7 +226,7 @@ async fn draft_from(
         authors.push(AuthorRef { slug, name });
     }
     if authors.is_empty() {
-        authors.extend(own_byline(user));
+        authors.extend(own_byline(app, user).await?);
     }
     let mut tags = Vec::new();
     for (kind, slug) in [(TagKind::Country, &m.country), (TagKind::Section, &m.section)] {
@@ -261,10 +261,10 @@ async fn draft_from(
     })
 }
 
-/// The signed-in account's own byline: the author profile made under its name.
-fn own_byline(user: &User) -> Option<AuthorRef> {
-    user.author_id?;
-    Slug::from_text(&user.name).map(|slug| AuthorRef { slug, name: user.name.clone() })
+/// The signed-in account's own byline: its author profile, as it is named now.
+async fn own_byline(app: &App, user: &User) -> Result<Option<AuthorRef>, StoreError> {
+    let Some(id) = user.author_id else { return Ok(None) };
+    Ok(app.store.author_by_id(id).await?.map(|a| AuthorRef { slug: a.slug, name: a.name }))
 }
 
 /// Publishes every scheduled article due at `now` and marks cached pages stale; the

@@ -315,6 +315,9 @@ pub trait Newsroom: Send + Sync {
     /// Deletes a tag, taking it off its articles; whether there was one.
     async fn remove_tag(&self, id: i64) -> StoreResult<bool>;
 
+    /// An author profile by identity.
+    async fn author_by_id(&self, id: i64) -> StoreResult<Option<Author>>;
+
     /// Every author, by name, with their photo and articles counted.
     async fn author_profiles(&self) -> StoreResult<Vec<AuthorProfile>>;
 

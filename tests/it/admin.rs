@@ -797,3 +797,26 @@ async fn contributors_cannot_upload_and_uploads_need_the_csrf_secret() {
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     assert_eq!(media_files(&app), 0);
 }
+
+#[tokio::test]
+async fn an_article_without_authors_carries_the_writers_profile_as_it_is_named_now() {
+    let app = spawn_app().await;
+    let mut editor = owner(&app).await;
+    write(&mut editor, "First byline", "publish", &[]).await;
+    assert!(
+        app.get_text("/first-byline/")
+            .await
+            .contains(r#"<a href="/author/aigerim-sadykova/" rel="author">Aigerim Sadykova</a>"#)
+    );
+    let list = editor.get("/admin/authors").await.text();
+    let before = &list[..list.find(">Aigerim Sadykova</a></td>").unwrap()];
+    let start = before.rfind("/admin/authors/").unwrap() + "/admin/authors/".len();
+    let id: String = before[start..].chars().take_while(char::is_ascii_digit).collect();
+    let path = format!("/admin/authors/{id}");
+    let renamed = editor.submit(&path, &path, &[("name", "Aigerim Sadykova-Nurlanovna"), ("slug", "aigerim")]).await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.text());
+    write(&mut editor, "Second byline", "publish", &[]).await;
+    let page = app.get_text("/second-byline/").await;
+    assert!(page.contains(r#"<a href="/author/aigerim/" rel="author">Aigerim Sadykova-Nurlanovna</a>"#), "{page}");
+    assert_eq!(app.app.store.author_profiles().await.unwrap().len(), 1, "no second profile under the old name");
+}

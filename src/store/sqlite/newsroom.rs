@@ -7,10 +7,11 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::profiles;
-use super::{SqliteStore, Unix, db, save_article};
+use super::{SqliteStore, Unix, author_from_row, db, save_article};
 use crate::domain::account::{Email, Role, User};
 use crate::domain::article::{ArticleDraft, ArticleNote, AuthorRef, NoteKind, Status, TagRef};
 use crate::domain::body::Body;
+use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::store::newsroom::{
     ArticleSave, ArticleSaved, AuthorEdit, AuthorProfile, EditedArticle, NewUser, Newsroom, NewsroomFilter,
@@ -441,6 +442,16 @@ impl Newsroom for SqliteStore {
         self.write(move |conn| profiles::remove_tag(conn, id)).await
     }
 
+    async fn author_by_id(&self, id: i64) -> StoreResult<Option<Author>> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT id, slug, name, bio FROM authors WHERE id = ?1")
+                .map_err(db)?
+                .query_row([id], |row| author_from_row(row, 0))
+                .optional()
+                .map_err(db)
+        })
+    }
+
     async fn author_profiles(&self) -> StoreResult<Vec<AuthorProfile>> {
         self.read(profiles::author_profiles)
     }
@@ -488,11 +499,14 @@ pub(super) fn article_notes(conn: &Connection, article_id: i64) -> StoreResult<V
         .map_err(db)?
         .query_map([article_id], |row| {
             let kind: String = row.get(0)?;
-            Ok(ArticleNote {
-                kind: NoteKind::parse(&kind).unwrap_or(NoteKind::Update),
-                noted_at: row.get::<_, Unix>(1)?.0,
-                text: row.get(2)?,
-            })
+            let kind = NoteKind::parse(&kind).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    format!("note kind {kind}").into(),
+                )
+            })?;
+            Ok(ArticleNote { kind, noted_at: row.get::<_, Unix>(1)?.0, text: row.get(2)? })
         })
         .map_err(db)?
         .collect::<rusqlite::Result<Vec<_>>>()
