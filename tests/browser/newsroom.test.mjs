@@ -1,6 +1,7 @@
 // The newsroom, end to end, in headless Chromium: the owner sets up the site and adds an
-// author and a contributor; each signs in through their one-time link; the author writes
-// with the live preview and a paste from a word processor, uploads a photo, schedules an article a minute
+// author and a contributor; each signs up through their one-time link, and the
+// contributor signs out and in again through the form. The author uploads a photo, writes
+// with the live preview and a paste from a word processor, schedules an article a minute
 // ahead and sees it reach the home page, publishes, edits, restores a revision and
 // unpublishes; the contributor can only save drafts. Screenshots of the editor and of the
 // published article are saved in QALAM_SCREENSHOTS.
@@ -93,6 +94,14 @@ test("the newsroom from setup to a scheduled article on the home page", { timeou
     const contributorLink = await addPerson(owner, "Dana Ospanova", "dana@steppe.example", "contributor");
     const author = await signUp(browser, authorLink);
     const contributor = await signUp(browser, contributorLink);
+
+    // The contributor signs out and back in through the sign-in form.
+    await contributor.click("button:has-text('Sign out')");
+    await contributor.waitForURL("**/admin/sign-in");
+    await contributor.fill('input[name="email"]', "dana@steppe.example");
+    await contributor.fill('input[name="password"]', password);
+    await contributor.click('form[action="/admin/sign-in"] button[type="submit"]');
+    await contributor.waitForURL("**/admin/articles");
 
     // The author uploads a photo to the media library.
     await author.goto(`${base}/admin/media`);

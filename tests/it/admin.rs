@@ -169,7 +169,9 @@ async fn session_cookies_are_httponly_secure_samesite_and_scoped_to_the_newsroom
 async fn anonymous_visitors_get_403_with_the_sign_in_form_on_every_newsroom_page() {
     let app = spawn_app().await;
     owner(&app).await;
-    for path in ["/admin/articles", "/admin/articles/new", "/admin/users", "/admin/account", "/admin/articles/1"] {
+    for path in
+        ["/admin/", "/admin/articles", "/admin/articles/new", "/admin/users", "/admin/account", "/admin/articles/1"]
+    {
         let page = app.get_page(path).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
         assert!(page.text().contains(r#"action="/admin/sign-in""#), "{path} shows the sign-in form");
