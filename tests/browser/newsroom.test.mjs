@@ -3,7 +3,8 @@
 // contributor signs out and in again through the form. The author uploads a photo, writes
 // with the live preview and a paste from a word processor, schedules an article a minute
 // ahead and sees it reach the home page, publishes, edits, restores a revision and
-// unpublishes; the contributor can only save drafts. Screenshots of the editor and of the
+// unpublishes; the contributor's unsaved text is offered back after leaving the page, and
+// the contributor can only save drafts. Screenshots of the editor and of the
 // published article are saved in QALAM_SCREENSHOTS.
 //
 // Run by tests/it/browser.rs against a real `qalam serve` at QALAM_URL.
@@ -166,6 +167,13 @@ test("the newsroom from setup to a scheduled article on the home page", { timeou
     // The contributor writes a draft and cannot publish it.
     await writeArticle(contributor, "Dushanbe water talks", "Talks resume on Monday.");
     assert.equal(await contributor.locator('button[value="publish"]').count(), 0, "no publish button");
+    // Unsaved text outlives the page: kept in the browser and offered back on return.
+    await contributor.waitForTimeout(2500);
+    await contributor.goto(`${base}/admin/articles/new`);
+    await contributor.waitForSelector(".restore:not([hidden])");
+    await contributor.click("button[data-restore]");
+    assert.equal(await contributor.inputValue('input[name="title"]'), "Dushanbe water talks");
+    assert.equal(await contributor.inputValue('textarea[name="body"]'), "Talks resume on Monday.");
     await contributor.click('button[value="save"]');
     await contributor.waitForSelector(".notice:has-text('Saved.')");
     const preview = await contributor.request.get(`${contributor.url().split("?")[0]}/preview`);
