@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("author_form.html", include_str!("../../admin/templates/author_form.html")),
     ("redirects.html", include_str!("../../admin/templates/redirects.html")),
     ("media.html", include_str!("../../admin/templates/media.html")),
+    ("pager.html", include_str!("../../admin/templates/pager.html")),
 ];
 
 /// The newsroom's static files, with their content types.
