@@ -4,20 +4,21 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use anyhow::Context;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::cache::{Derived, PageCache};
-use crate::config::Settings;
+use crate::config::{DatabaseSettings, Settings};
 use crate::rates::RatesClient;
 use crate::render::Renderer;
 use crate::render::admin::AdminRenderer;
 use crate::render::assets::Assets;
 use crate::render::theme::Theme;
 use crate::search::{INDEX_DIR, Opened, Ranking, SearchIndex};
-use crate::store::{SqliteStore, Store};
+use crate::store::{PostgresOptions, PostgresStore, SqliteStore, Store};
 
 /// Name of the SQLite database inside the data directory.
 pub const DATABASE_FILE: &str = "qalam.db";
@@ -91,10 +92,10 @@ pub struct App {
 
 impl App {
     /// Opens the data directory (creating it if needed) with the given settings.
-    pub fn open(data_dir: &Path, settings: Settings, clock: Clock) -> anyhow::Result<Arc<Self>> {
+    pub async fn open(data_dir: &Path, settings: Settings, clock: Clock) -> anyhow::Result<Arc<Self>> {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
-        let store = open_store(data_dir)?;
+        let store = open_store(data_dir, &settings.database).await?;
         let tz = TimeZone::get(&settings.site.timezone)
             .with_context(|| format!("unknown time zone {}", settings.site.timezone))?;
         let theme = Theme::new(settings.site.theme_dir.as_deref());
@@ -150,8 +151,21 @@ pub fn open_search(data_dir: &Path, ranking: Ranking) -> anyhow::Result<Arc<Sear
     Ok(Arc::new(search))
 }
 
-/// Opens the store of a data directory.
-pub fn open_store(data_dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
+/// Opens the store the settings name: the PostgreSQL database of `[database] url`, or
+/// else the SQLite file in the data directory.
+pub async fn open_store(data_dir: &Path, database: &DatabaseSettings) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(url) = database.url.as_deref().filter(|url| !url.is_empty()) {
+        let options = PostgresOptions {
+            url: url.to_owned(),
+            pool_size: database.pool_size,
+            wait: Duration::from_millis(database.pool_wait_ms),
+            connect: Duration::from_millis(database.connect_timeout_ms),
+        };
+        // The URL may carry a password: the log names the engine only.
+        let store = PostgresStore::connect(options).await.context("cannot open the PostgreSQL database")?;
+        tracing::info!("content is stored in PostgreSQL");
+        return Ok(Arc::new(store));
+    }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
     let path = data_dir.join(DATABASE_FILE);

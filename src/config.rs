@@ -23,6 +23,14 @@ pub const ENV_PREFIX: &str = "QALAM_";
 /// Environment variables that are command-line flags, not settings.
 const FLAG_VARIABLES: &[&str] = &["QALAM_DATA", "QALAM_ADDR", "QALAM_LOG"];
 
+/// The `--database-url` flag, which outranks the file and the environment.
+static DATABASE_URL_FLAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Makes every later [`Settings::load`] use this database, as the command line asked.
+pub fn use_database_url(url: String) {
+    let _ = DATABASE_URL_FLAG.set(url);
+}
+
 /// Table names, longest first so that `rates_sources_nbk` finds `rates.sources`.
 const TABLES: &[(&str, &[&str])] = &[
     ("rates_sources_", &["rates", "sources"]),
@@ -37,6 +45,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ("admin_", &["admin"]),
     ("search_", &["search"]),
     ("media_", &["media"]),
+    ("database_", &["database"]),
 ];
 
 /// Every setting.
@@ -65,6 +74,30 @@ pub struct Settings {
     pub search: Ranking,
     /// Uploaded images and their responsive variants.
     pub media: MediaSettings,
+    /// Where content is stored: SQLite in the data directory, or PostgreSQL.
+    pub database: DatabaseSettings,
+}
+
+/// `[database]`. Without a URL, the store is the SQLite file in the data directory;
+/// with a `postgres://` URL (also `QALAM_DATABASE_URL` or `--database-url`), it is
+/// that PostgreSQL database, which several nodes can share.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// `postgres://user@host:port/database`; empty for SQLite.
+    pub url: Option<String>,
+    /// PostgreSQL connections each node keeps at most.
+    pub pool_size: usize,
+    /// Milliseconds a request waits for a free connection before the site answers 503.
+    pub pool_wait_ms: u64,
+    /// Milliseconds opening a connection may take.
+    pub connect_timeout_ms: u64,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: None, pool_size: 16, pool_wait_ms: 2_000, connect_timeout_ms: 5_000 }
+    }
 }
 
 /// `[admin]`.
@@ -492,9 +525,14 @@ pub enum SettingsError {
 }
 
 impl Settings {
-    /// Loads `qalam.toml` from `data_dir` (if present) and the process environment.
+    /// Loads `qalam.toml` from `data_dir` (if present), the process environment, and
+    /// the `--database-url` flag.
     pub fn load(data_dir: &Path) -> Result<Self, SettingsError> {
-        Self::load_from(data_dir, std::env::vars())
+        let mut settings = Self::load_from(data_dir, std::env::vars())?;
+        if let Some(url) = DATABASE_URL_FLAG.get() {
+            settings.database.url = Some(url.clone());
+        }
+        Ok(settings)
     }
 
     /// Loads settings from `data_dir` and the given environment.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::app::open_store;
+
 use crate::store::KeyAdded;
 use crate::web::api::access::ApiKey;
 
@@ -19,7 +19,7 @@ pub async fn run_add(data: &Path, name: &str) -> anyhow::Result<ExitCode> {
         eprintln!("error: a key name is 1 to {MAX_NAME_CHARS} printable characters");
         return Ok(ExitCode::FAILURE);
     }
-    let store = open_store(data)?;
+    let store = super::open_store(data).await?;
     let key = ApiKey::generate().context("cannot read random bytes for the key")?;
     match store.add_api_key(name, &key.digest(), jiff::Timestamp::now()).await? {
         KeyAdded::Added => {
@@ -36,7 +36,7 @@ pub async fn run_add(data: &Path, name: &str) -> anyhow::Result<ExitCode> {
 
 /// Prints every key's name and when it was made.
 pub async fn run_list(data: &Path) -> anyhow::Result<ExitCode> {
-    let keys = open_store(data)?.api_keys().await?;
+    let keys = super::open_store(data).await?.api_keys().await?;
     if keys.is_empty() {
         eprintln!("no Content API keys");
     }
@@ -48,7 +48,7 @@ pub async fn run_list(data: &Path) -> anyhow::Result<ExitCode> {
 
 /// Deletes the key named `name`: requests carrying it are refused from then on.
 pub async fn run_remove(data: &Path, name: &str) -> anyhow::Result<ExitCode> {
-    if open_store(data)?.remove_api_key(name.trim()).await? {
+    if super::open_store(data).await?.remove_api_key(name.trim()).await? {
         eprintln!("Content API key {name:?} removed");
         Ok(ExitCode::SUCCESS)
     } else {

@@ -8,14 +8,14 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::app::open_store;
+
 use crate::cache::PageCache;
 use crate::publishing::jsonl::import_jsonl;
 
 pub async fn run_jsonl(file: &Path, data: &Path) -> anyhow::Result<ExitCode> {
     let input = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let size = input.metadata().map(|m| m.len()).unwrap_or(0);
-    let store = open_store(data)?;
+    let store = super::open_store(data).await?;
     let bar = ProgressBar::new(size).with_style(
         ProgressStyle::with_template("importing {bar:40} {percent:>3}% {binary_bytes}/{binary_total_bytes} {eta}")
             .context("progress bar template")?,

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::tz::TimeZone;
 
-use crate::app::{MEDIA_DIR, open_store};
+use crate::app::MEDIA_DIR;
 use crate::cache::PageCache;
 use crate::config::Settings;
 use crate::publishing::wxr::{Phase, Tally, WxrError, WxrOptions, WxrReport, import_wxr};
@@ -28,7 +28,7 @@ pub async fn run_wxr(
     let tz = TimeZone::get(&settings.site.timezone)
         .with_context(|| format!("unknown time zone {}", settings.site.timezone))?;
     let uploads = uploads.map(uploads_dir).transpose()?;
-    let store = open_store(data)?;
+    let store = super::open_store(data).await?;
     let options = WxrOptions {
         uploads,
         media_dir: data.join(MEDIA_DIR),

@@ -7,14 +7,14 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::app::{open_search, open_store};
+use crate::app::open_search;
 use crate::publishing::search_index::rebuild_index;
 use crate::search::{Ranking, SearchError};
 
 /// Rebuilds the index of `data` with a progress bar. Refused while a server writes the
 /// index: it holds the writer lock and keeps the index current itself.
 pub async fn run_rebuild(data: &Path) -> anyhow::Result<ExitCode> {
-    let store = open_store(data)?;
+    let store = super::open_store(data).await?;
     // Rebuilding stores articles and ranks none: the weights do not matter here.
     let search = open_search(data, Ranking::default())?;
     let mut indexer = search.indexer().map_err(|e| match e {

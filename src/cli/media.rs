@@ -12,7 +12,7 @@ use crate::publishing::media::add_image;
 /// refused is named on standard error and makes the exit code 1, the others are still
 /// added.
 pub async fn run_add(data: &Path, files: &[PathBuf], alt: &str, caption: &str) -> anyhow::Result<ExitCode> {
-    let app = App::open(data, Settings::load(data)?, Clock::System)?;
+    let app = App::open(data, Settings::load(data)?, Clock::System).await?;
     let mut refused = false;
     for file in files {
         let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());

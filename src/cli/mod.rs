@@ -21,6 +21,10 @@ pub const DEFAULT_DATA_DIR: &str = "./qalam-data";
 #[derive(Debug, Parser)]
 #[command(name = "qalam", version, about)]
 pub struct Cli {
+    /// PostgreSQL database to use instead of the SQLite file in the data directory
+    /// (`postgres://user@host:port/database`; also `QALAM_DATABASE_URL`).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -215,9 +219,18 @@ enum ImportFormat {
     },
 }
 
+/// The store of a data directory, as its settings and the command line name it.
+async fn open_store(data: &std::path::Path) -> anyhow::Result<std::sync::Arc<dyn crate::store::Store>> {
+    let settings = crate::config::Settings::load(data)?;
+    crate::app::open_store(data, &settings.database).await
+}
+
 impl Cli {
     /// Runs the command; the exit code is the process's.
     pub fn run(self) -> anyhow::Result<std::process::ExitCode> {
+        if let Some(url) = self.database_url {
+            crate::config::use_database_url(url);
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
         runtime.block_on(async move {
             match self.command {

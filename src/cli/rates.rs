@@ -14,7 +14,7 @@ use crate::rates::Source;
 
 /// One round over every source, reported per source; fails when a source did.
 pub async fn run_fetch(data: &Path) -> anyhow::Result<ExitCode> {
-    let app = App::open(data, Settings::load(data)?, Clock::System)?;
+    let app = App::open(data, Settings::load(data)?, Clock::System).await?;
     let report = fetch_round(&app).await;
     print!("{report}");
     Ok(if report.all_succeeded() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
@@ -24,7 +24,7 @@ pub async fn run_fetch(data: &Path) -> anyhow::Result<ExitCode> {
 pub async fn run_backfill(data: &Path, from: Date, to: Date, sources: &[Source]) -> anyhow::Result<ExitCode> {
     let days = days_between(from, to)
         .with_context(|| format!("--from must not be after --to, and the range at most {MAX_BACKFILL_DAYS} days"))?;
-    let app = App::open(data, Settings::load(data)?, Clock::System)?;
+    let app = App::open(data, Settings::load(data)?, Clock::System).await?;
     let sources = if sources.is_empty() { Source::ALL.to_vec() } else { sources.to_vec() };
     let requests = u64::try_from(days.len() * sources.len()).unwrap_or(u64::MAX);
     let bar = ProgressBar::new(requests).with_style(

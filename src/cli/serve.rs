@@ -15,7 +15,7 @@ use crate::publishing::demo::load_demo;
 
 pub async fn run(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(data)?;
-    let app = App::open(data, settings, Clock::System)?;
+    let app = App::open(data, settings, Clock::System).await?;
     if demo {
         match load_demo(app.store.as_ref(), &app.pages, app.now()).await? {
             Some(report) => tracing::info!(articles = report.created, "loaded the demo newsroom"),

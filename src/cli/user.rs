@@ -6,7 +6,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::app::open_store;
+
 use crate::auth::password::hash_password;
 use crate::config::Settings;
 use crate::domain::account::{Email, Password, Role};
@@ -50,7 +50,7 @@ pub async fn run_add(
         unusable_password_hash()?
     };
     let settings = Settings::load(data)?;
-    let store = open_store(data)?;
+    let store = super::open_store(data).await?;
     let now = jiff::Timestamp::now();
     let user = NewUser { email: email.clone(), name: name.to_owned(), role, password_hash };
     match store.add_user(user, now).await? {
@@ -77,7 +77,7 @@ pub async fn run_add(
 /// Prints a one-time link that sets a new password for the account of `email`.
 pub async fn run_reset_password(data: &Path, email: &str) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(data)?;
-    let store = open_store(data)?;
+    let store = super::open_store(data).await?;
     let found = match Email::parse(email) {
         Some(email) => store.user_by_email(&email).await?,
         None => None,
@@ -94,7 +94,7 @@ pub async fn run_reset_password(data: &Path, email: &str) -> anyhow::Result<Exit
 
 /// Prints every account: role, address and name.
 pub async fn run_list(data: &Path) -> anyhow::Result<ExitCode> {
-    for user in open_store(data)?.users().await? {
+    for user in super::open_store(data).await?.users().await? {
         println!("{:<13} {:<40} {}", user.role.as_str(), user.email, user.name);
     }
     Ok(ExitCode::SUCCESS)

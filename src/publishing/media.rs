@@ -234,9 +234,9 @@ mod tests {
     use crate::media::ImageKind;
     use crate::media::process_tests::{bomb, jpeg, jpeg_with_exif, png};
 
-    fn app(dir: &Path) -> Arc<App> {
+    async fn app(dir: &Path) -> Arc<App> {
         let at = "2025-12-05T05:00:00Z".parse().expect("instant");
-        App::open(dir, Settings::default(), Clock::Fixed(at)).expect("app opens")
+        App::open(dir, Settings::default(), Clock::Fixed(at)).await.expect("app opens")
     }
 
     /// Every file under the media directory, as paths relative to it.
@@ -261,7 +261,7 @@ mod tests {
     #[tokio::test]
     async fn a_png_named_jpg_is_stored_as_a_png_with_its_variants() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = app(dir.path());
+        let app = app(dir.path()).await;
         let item = add_image(&app, png(600, 300), "Screen shot.JPG", " Chart ", "", Some(7)).await.expect("stored");
         assert_eq!(item.mime, "image/png");
         assert!(item.path.starts_with("/media/uploads/2025/12/screen-shot-"), "{}", item.path);
@@ -281,7 +281,7 @@ mod tests {
     #[tokio::test]
     async fn the_stored_original_carries_no_exif() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = app(dir.path());
+        let app = app(dir.path()).await;
         let item = add_image(&app, jpeg_with_exif(64, 32, 1), "gps.jpg", "", "", None).await.expect("stored");
         let stored = std::fs::read(dir.path().join(item.path.trim_start_matches('/'))).expect("original");
         assert!(!stored.windows(4).any(|w| w == b"Exif"), "EXIF was stripped");
@@ -290,7 +290,7 @@ mod tests {
     #[tokio::test]
     async fn the_same_bytes_added_twice_are_one_item() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = app(dir.path());
+        let app = app(dir.path()).await;
         let bytes = jpeg(200, 100);
         let first = add_image(&app, bytes.clone(), "a.jpg", "", "", None).await.expect("stored");
         let files = media_files(dir.path());
@@ -303,7 +303,7 @@ mod tests {
     #[tokio::test]
     async fn refused_uploads_store_neither_files_nor_rows() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = app(dir.path());
+        let app = app(dir.path()).await;
         let whole = jpeg(64, 64);
         let cases: [(Vec<u8>, &str); 3] = [
             (b"minutes of the editorial meeting".to_vec(), "not an image: the file is plain text"),
@@ -324,7 +324,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut settings = Settings::default();
         settings.media.max_upload_bytes = 2_000;
-        let app = App::open(dir.path(), settings, Clock::System).expect("app opens");
+        let app = App::open(dir.path(), settings, Clock::System).await.expect("app opens");
         let photo = jpeg(300, 200);
         let error = add_image(&app, photo.clone(), "big.jpg", "", "", None).await.expect_err("refused");
         let message = error.to_string();
@@ -336,7 +336,7 @@ mod tests {
     #[tokio::test]
     async fn the_library_lists_newest_first_and_keeps_edited_text() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let app = app(dir.path());
+        let app = app(dir.path()).await;
         let older = add_image(&app, jpeg(40, 40), "older.jpg", "", "", None).await.expect("stored");
         let newer = add_image(&app, jpeg(41, 40), "newer.jpg", "", "", None).await.expect("stored");
         let page = app.store.list_media(0, 1).await.expect("list");

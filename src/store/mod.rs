@@ -5,6 +5,7 @@
 pub mod media;
 mod migrations;
 pub mod newsroom;
+mod postgres;
 mod rates;
 mod sqlite;
 
@@ -20,6 +21,7 @@ use crate::domain::taxonomy::{Tag, TagKind};
 pub use media::{MediaAdded, MediaItem, MediaPage, MediaStore, NewMedia};
 pub use newsroom::Newsroom;
 pub use rates::{OfficialRate, RateHistory};
+pub use postgres::{PostgresOptions, PostgresStore};
 pub use sqlite::SqliteStore;
 
 /// A failure inside the store; the web layer shows none of it to readers.
@@ -31,6 +33,12 @@ pub enum StoreError {
     /// A stored value could not be read back into its domain type.
     #[error("stored data is invalid: {0}")]
     Invalid(String),
+    /// Every database connection stayed busy for longer than the pool's wait limit.
+    #[error("the database is busy: no connection was free in time")]
+    Busy,
+    /// The database server cannot be reached (it may be restarting).
+    #[error("the database is unreachable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The database belongs to a newer Qalam.
     #[error("the database was written by a newer Qalam (schema version {found}, this one knows {known})")]
     TooNew {
@@ -40,6 +48,18 @@ pub enum StoreError {
         known: i64,
     },
 }
+
+impl StoreError {
+    /// Whether the failure passes by itself (a full pool, a database restarting), so
+    /// that the right answer is 503 with `Retry-After` rather than 500.
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, Self::Busy | Self::Unavailable(_))
+    }
+}
+
+/// Words kept in `articles.lead_text`: an excerpt of fewer words is cut from it without
+/// reading the whole body. One more than the longest such excerpt, so a cut shows.
+pub(crate) const LEAD_WORDS: usize = 121;
 
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -24,7 +24,7 @@ use super::{
     ArticleStamp, Listing, ListingFilter, OfficialRate, RateHistory, SaveOutcome, Store, StoreError, StoreResult,
     TagBlock,
 };
-use super::{ImportOutcome, ImportedArticle, ImportedAuthor, Redirect};
+use super::{ImportOutcome, ImportedArticle, ImportedAuthor, LEAD_WORDS, Redirect};
 use crate::domain::article::{Article, ArticleDraft, ArticleSummary, Language, Status};
 use crate::domain::excerpt::first_words;
 use crate::domain::people::Author;
@@ -50,9 +50,6 @@ const READER_MMAP_BYTES: i64 = 64 * 1024 * 1024;
 /// none is ever parsed twice.
 const STATEMENT_CACHE: usize = 128;
 
-/// Words kept in `articles.lead_text`: an excerpt of fewer words is cut from it without
-/// reading the whole body. One more than the longest such excerpt, so a cut shows.
-const LEAD_WORDS: usize = 121;
 
 /// The SQLite store.
 pub struct SqliteStore {

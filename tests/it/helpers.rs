@@ -103,7 +103,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let settings = Settings::load_from(dir.path(), options.env).expect("settings load");
     let start = options.clock.unwrap_or_else(now);
     let clock = if options.manual_clock { Clock::manual(start) } else { Clock::Fixed(start) };
-    let app = App::open(dir.path(), settings, clock).expect("app opens");
+    let app = App::open(dir.path(), settings, clock).await.expect("app opens");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let address = format!("http://{}", listener.local_addr().expect("local address"));
     tokio::spawn(qalam::web::serve(listener, Arc::clone(&app), std::future::pending()));

@@ -20,5 +20,7 @@ mod other_writers;
 mod rates;
 mod search;
 mod seo;
+mod store_conformance;
+mod test_database;
 mod valid_html;
 mod wxr;

@@ -1,0 +1,145 @@
+//! Saving articles: the one path every writer goes through (JSON-lines imports, the
+//! WordPress import, the editor), so an article's people, tags and listing rows are
+//! always written alike.
+
+use deadpool_postgres::Transaction;
+use jiff::Timestamp;
+
+use super::{PostgresStore, db, write_transaction};
+use crate::domain::article::{ArticleDraft, Status};
+use crate::domain::excerpt::first_words;
+use crate::store::{LEAD_WORDS, SaveOutcome, StoreResult};
+
+pub(super) async fn save_articles(
+    store: &PostgresStore,
+    drafts: Vec<ArticleDraft>,
+    now: Timestamp,
+) -> StoreResult<Vec<SaveOutcome>> {
+    let mut client = store.client().await?;
+    let tx = write_transaction(&mut client).await?;
+    let mut outcomes = Vec::with_capacity(drafts.len());
+    for draft in &drafts {
+        outcomes.push(save_article(&tx, draft, now.as_second()).await?);
+    }
+    tx.commit().await.map_err(db)?;
+    Ok(outcomes)
+}
+
+/// Creates or replaces the article with the draft's slug, with its authors and tags
+/// (creating those not seen before), inside the caller's transaction.
+pub(super) async fn save_article(tx: &Transaction<'_>, draft: &ArticleDraft, now: i64) -> StoreResult<SaveOutcome> {
+    let find = tx.prepare_cached("SELECT id FROM articles WHERE slug = $1").await.map_err(db)?;
+    let existing: Option<i64> = tx.query_opt(&find, &[&draft.slug.as_str()]).await.map_err(db)?.map(|r| r.get(0));
+    let published_at = draft.published_at.as_second();
+    let lead_text = first_words(&draft.body.text, LEAD_WORDS);
+    let (article_id, outcome) = match existing {
+        Some(id) => {
+            let update = tx
+                .prepare_cached(
+                    "UPDATE articles SET slug = $1, title = $2, dek = $3, body_html = $4, body_text = $5,
+                         body_markdown = $6, excerpt = $7, status = $8, published_at = $9, updated_at = $10,
+                         language = $11, featured_image = $12, lead_text = $13
+                     WHERE id = $14",
+                )
+                .await
+                .map_err(db)?;
+            tx.execute(
+                &update,
+                &[
+                    &draft.slug.as_str(),
+                    &draft.title,
+                    &draft.dek,
+                    &draft.body.html,
+                    &draft.body.text,
+                    &draft.body.markdown,
+                    &draft.excerpt,
+                    &draft.status.as_str(),
+                    &published_at,
+                    &now,
+                    &draft.language.as_str(),
+                    &draft.featured_image,
+                    &lead_text,
+                    &id,
+                ],
+            )
+            .await
+            .map_err(db)?;
+            (id, SaveOutcome::Updated)
+        }
+        None => {
+            let insert = tx
+                .prepare_cached(
+                    "INSERT INTO articles (slug, title, dek, body_html, body_text, body_markdown, excerpt,
+                         status, published_at, updated_at, language, featured_image, lead_text, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $10) RETURNING id",
+                )
+                .await
+                .map_err(db)?;
+            let row = tx
+                .query_one(
+                    &insert,
+                    &[
+                        &draft.slug.as_str(),
+                        &draft.title,
+                        &draft.dek,
+                        &draft.body.html,
+                        &draft.body.text,
+                        &draft.body.markdown,
+                        &draft.excerpt,
+                        &draft.status.as_str(),
+                        &published_at,
+                        &now,
+                        &draft.language.as_str(),
+                        &draft.featured_image,
+                        &lead_text,
+                    ],
+                )
+                .await
+                .map_err(db)?;
+            (row.get(0), SaveOutcome::Created)
+        }
+    };
+    let listed = i64::from(draft.status == Status::Published);
+    let clear_authors = tx.prepare_cached("DELETE FROM article_authors WHERE article_id = $1").await.map_err(db)?;
+    tx.execute(&clear_authors, &[&article_id]).await.map_err(db)?;
+    let clear_tags = tx.prepare_cached("DELETE FROM article_tags WHERE article_id = $1").await.map_err(db)?;
+    tx.execute(&clear_tags, &[&article_id]).await.map_err(db)?;
+    let add_author = tx
+        .prepare_cached("INSERT INTO authors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
+        .await
+        .map_err(db)?;
+    let link_author = tx
+        .prepare_cached(
+            "INSERT INTO article_authors (article_id, author_id, position, listed, published_at)
+             SELECT $1, id, $2, $3, $4 FROM authors WHERE slug = $5 ON CONFLICT DO NOTHING",
+        )
+        .await
+        .map_err(db)?;
+    for (position, author) in (0i64..).zip(&draft.authors) {
+        tx.execute(&add_author, &[&author.slug.as_str(), &author.name]).await.map_err(db)?;
+        tx.execute(&link_author, &[&article_id, &position, &listed, &published_at, &author.slug.as_str()])
+            .await
+            .map_err(db)?;
+    }
+    let add_tag = tx
+        .prepare_cached("INSERT INTO tags (kind, slug, name) VALUES ($1, $2, $3) ON CONFLICT (kind, slug) DO NOTHING")
+        .await
+        .map_err(db)?;
+    let link_tag = tx
+        .prepare_cached(
+            "INSERT INTO article_tags (article_id, tag_id, position, listed, published_at)
+             SELECT $1, id, $2, $3, $4 FROM tags WHERE kind = $5 AND slug = $6 ON CONFLICT DO NOTHING",
+        )
+        .await
+        .map_err(db)?;
+    for (position, tag) in (0i64..).zip(&draft.tags) {
+        tx.execute(&add_tag, &[&tag.kind.as_str(), &tag.slug.as_str(), &tag.name]).await.map_err(db)?;
+        tx.execute(
+            &link_tag,
+            &[&article_id, &position, &listed, &published_at, &tag.kind.as_str(), &tag.slug.as_str()],
+        )
+        .await
+        .map_err(db)?;
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,239 @@
+//! Articles, listings, tags, authors, rates and keys: the reader-facing half of the store.
+
+use std::str::FromStr;
+
+use jiff::civil::date;
+use qalam::domain::article::Status;
+use qalam::domain::slug::Slug;
+use qalam::domain::taxonomy::TagKind;
+use qalam::store::{KeyAdded, ListingFilter, OfficialRate, SaveOutcome};
+use rust_decimal::Decimal;
+
+use super::{at, backends, draft};
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).expect("slug")
+}
+
+#[tokio::test]
+async fn an_article_saved_is_read_back_with_its_authors_tags_and_body() {
+    for b in backends("an_article_saved_is_read_back_with_its_authors_tags_and_body").await {
+        let mut first = draft("water-deal", "Aigerim Sadykova", "Kazakhstan", at(0));
+        first.authors.push(qalam::domain::article::AuthorRef { slug: slug("timur-ali"), name: "Timur Ali".into() });
+        let saved = b.store.save_articles(vec![first], at(1)).await.expect("save");
+        assert_eq!(saved, vec![SaveOutcome::Created], "{}", b.name);
+        let article = b.store.published_article(&slug("water-deal"), at(2)).await.expect("read").expect("found");
+        assert_eq!(article.title, "Headline of water-deal", "{}", b.name);
+        assert_eq!(article.dek.as_deref(), Some("Dek of water-deal"));
+        assert!(article.body_html.contains("<em>paragraph</em>"), "{}: {}", b.name, article.body_html);
+        let names: Vec<_> = article.authors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Aigerim Sadykova", "Timur Ali"], "{}: byline order", b.name);
+        let tags: Vec<_> = article.tags.iter().map(|t| (t.kind, t.slug.as_str())).collect();
+        assert_eq!(tags, [(TagKind::Country, "kazakhstan"), (TagKind::Topic, "water")], "{}", b.name);
+        assert_eq!(article.published_at, at(0));
+        assert_eq!(article.updated_at, at(1));
+        assert_eq!(article.status, Status::Published);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn saving_a_slug_again_replaces_the_article_instead_of_adding_one() {
+    for b in backends("saving_a_slug_again_replaces_the_article_instead_of_adding_one").await {
+        b.store.save_articles(vec![draft("same", "A B", "Uzbekistan", at(0))], at(0)).await.expect("save");
+        let mut again = draft("same", "C D", "Tajikistan", at(0));
+        again.title = "Changed".into();
+        let outcome = b.store.save_articles(vec![again], at(1)).await.expect("save again");
+        assert_eq!(outcome, vec![SaveOutcome::Updated], "{}", b.name);
+        assert_eq!(b.store.article_count().await.expect("count"), 1, "{}", b.name);
+        let article = b.store.published_article(&slug("same"), at(2)).await.expect("read").expect("found");
+        assert_eq!(article.title, "Changed");
+        assert_eq!(article.authors[0].name, "C D", "{}: links replaced", b.name);
+        assert_eq!(article.tags[0].slug.as_str(), "tajikistan", "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn listings_are_newest_first_a_page_at_a_time_and_count_the_whole_listing() {
+    for b in backends("listings_are_newest_first_a_page_at_a_time_and_count_the_whole_listing").await {
+        let drafts: Vec<_> = (0..9)
+            .map(|i| {
+                let country = if i % 3 == 0 { "Kyrgyzstan" } else { "Turkmenistan" };
+                draft(&format!("story-{i}"), if i % 2 == 0 { "Even Writer" } else { "Odd Writer" }, country, at(i))
+            })
+            .collect();
+        b.store.save_articles(drafts, at(10)).await.expect("save");
+        let page = b.store.list_published(&ListingFilter::All, at(20), 2, 3, 50).await.expect("list");
+        let slugs: Vec<_> = page.items.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(slugs, ["story-6", "story-5", "story-4"], "{}", b.name);
+        assert_eq!(page.total, 9, "{}", b.name);
+        assert_eq!(page.items[0].authors[0].name, "Even Writer", "{}: cards carry bylines", b.name);
+        assert!(page.items[0].tags.iter().any(|t| t.slug.as_str() == "kyrgyzstan"), "{}", b.name);
+
+        let kyrgyzstan = b.store.tag(TagKind::Country, &slug("kyrgyzstan")).await.expect("tag").expect("exists");
+        let by_tag = b.store.list_published(&ListingFilter::Tag(kyrgyzstan.id), at(20), 0, 10, 50).await.expect("list");
+        let slugs: Vec<_> = by_tag.items.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(slugs, ["story-6", "story-3", "story-0"], "{}", b.name);
+        assert_eq!(by_tag.total, 3);
+
+        let odd = b.store.author(&slug("odd-writer")).await.expect("author").expect("exists");
+        let by_author = b.store.list_published(&ListingFilter::Author(odd.id), at(20), 0, 2, 50).await.expect("list");
+        assert_eq!(by_author.total, 4, "{}", b.name);
+        assert_eq!(by_author.items.len(), 2);
+
+        let period = ListingFilter::Period { from: at(2), until: at(5) };
+        let in_period = b.store.list_published(&period, at(20), 0, 10, 50).await.expect("list");
+        let slugs: Vec<_> = in_period.items.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(slugs, ["story-4", "story-3", "story-2"], "{}", b.name);
+        assert_eq!(in_period.total, 3);
+
+        let latest = b.store.latest_published(&ListingFilter::All, at(20), 2, 50).await.expect("latest");
+        assert_eq!(latest.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["story-8", "story-7"]);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_article_dated_later_or_not_published_stays_out_of_public_reads() {
+    for b in backends("an_article_dated_later_or_not_published_stays_out_of_public_reads").await {
+        let mut scheduled = draft("later", "A B", "Kazakhstan", at(5));
+        scheduled.status = Status::Scheduled;
+        let mut unpublished = draft("draft", "A B", "Kazakhstan", at(0));
+        unpublished.status = Status::Draft;
+        let future = draft("future-dated", "A B", "Kazakhstan", at(8));
+        b.store.save_articles(vec![scheduled, unpublished, future], at(0)).await.expect("save");
+        for s in ["later", "draft", "future-dated"] {
+            assert!(b.store.published_article(&slug(s), at(1)).await.expect("read").is_none(), "{}: {s}", b.name);
+        }
+        let listing = b.store.list_published(&ListingFilter::All, at(1), 0, 10, 50).await.expect("list");
+        assert_eq!(listing.total, 0, "{}", b.name);
+        assert!(b.store.published_article(&slug("future-dated"), at(9)).await.expect("read").is_some());
+        assert_eq!(b.store.list_published(&ListingFilter::All, at(9), 0, 10, 50).await.expect("list").total, 1);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn every_content_change_moves_the_content_version_and_a_read_does_not() {
+    for b in backends("every_content_change_moves_the_content_version_and_a_read_does_not").await {
+        let start = b.store.content_version().await.expect("version");
+        b.store.save_articles(vec![draft("one", "A B", "Kazakhstan", at(0))], at(0)).await.expect("save");
+        let after_save = b.store.content_version().await.expect("version");
+        assert!(after_save > start, "{}", b.name);
+        b.store.published_article(&slug("one"), at(1)).await.expect("read");
+        b.store.list_published(&ListingFilter::All, at(1), 0, 6, 50).await.expect("list");
+        assert_eq!(b.store.content_version().await.expect("version"), after_save, "{}: reads change nothing", b.name);
+        b.store.save_rates(vec![rate("KZT", "2025-12-04", "512.3")]).await.expect("rates");
+        assert!(b.store.content_version().await.expect("version") > after_save, "{}: a new rate", b.name);
+        b.finish().await;
+    }
+}
+
+fn rate(currency: &str, day: &str, value: &str) -> OfficialRate {
+    OfficialRate {
+        currency: currency.into(),
+        quote: "USD".into(),
+        date: day.parse().expect("date"),
+        source: "nbk".into(),
+        rate: Decimal::from_str(value).expect("decimal"),
+        scale: 1,
+        fetched_at: at(0),
+    }
+}
+
+#[tokio::test]
+async fn rates_keep_the_latest_and_previous_day_and_a_history() {
+    for b in backends("rates_keep_the_latest_and_previous_day_and_a_history").await {
+        let rates = vec![
+            rate("KZT", "2025-12-02", "510.00"),
+            rate("KZT", "2025-12-03", "511.25"),
+            rate("KZT", "2025-12-04", "512.30"),
+            rate("UZS", "2025-12-04", "12045.5"),
+        ];
+        b.store.save_rates(rates).await.expect("save");
+        b.store.save_rates(vec![rate("KZT", "2025-12-04", "512.40")]).await.expect("replace");
+        let latest = b.store.latest_rates("USD").await.expect("latest");
+        let kzt = latest.iter().find(|h| h.latest.currency == "KZT").expect("KZT");
+        assert_eq!(kzt.latest.rate, Decimal::from_str("512.40").expect("decimal"), "{}: replaced", b.name);
+        assert_eq!(kzt.previous.as_ref().map(|p| p.date), Some(date(2025, 12, 3)), "{}", b.name);
+        assert_eq!(b.store.latest_rate_date().await.expect("date"), Some(date(2025, 12, 4)));
+        let history = b.store.rate_history("KZT", "USD", date(2025, 12, 1), date(2025, 12, 3)).await.expect("history");
+        assert_eq!(history.iter().map(|r| r.date).collect::<Vec<_>>(), [date(2025, 12, 2), date(2025, 12, 3)]);
+        assert_eq!(b.store.latest_rates_from("nbk").await.expect("latest from").len(), 2, "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn api_keys_are_known_by_digest_listed_by_name_and_removed() {
+    for b in backends("api_keys_are_known_by_digest_listed_by_name_and_removed").await {
+        assert_eq!(b.store.add_api_key("mobile", "digest-1", at(0)).await.expect("add"), KeyAdded::Added);
+        assert_eq!(b.store.add_api_key("mobile", "digest-2", at(0)).await.expect("add"), KeyAdded::NameTaken);
+        assert!(b.store.api_key_known("digest-1").await.expect("known"), "{}", b.name);
+        assert!(!b.store.api_key_known("digest-2").await.expect("known"));
+        assert_eq!(b.store.api_keys().await.expect("list").len(), 1);
+        assert!(b.store.remove_api_key("mobile").await.expect("remove"));
+        assert!(!b.store.remove_api_key("mobile").await.expect("remove again"), "{}", b.name);
+        assert!(!b.store.api_key_known("digest-1").await.expect("known"));
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn related_articles_share_tags_and_leave_out_the_article_itself() {
+    for b in backends("related_articles_share_tags_and_leave_out_the_article_itself").await {
+        let drafts = vec![
+            draft("main", "A B", "Tajikistan", at(3)),
+            draft("same-country", "A B", "Tajikistan", at(2)),
+            draft("other-country", "A B", "Kazakhstan", at(1)),
+        ];
+        b.store.save_articles(drafts, at(4)).await.expect("save");
+        let main = b.store.published_article(&slug("main"), at(5)).await.expect("read").expect("found");
+        let related = b.store.related_articles(&main, 5, at(5), 50).await.expect("related");
+        let slugs: Vec<_> = related.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(slugs, ["same-country", "other-country"], "{}: two shared tags rank first", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn home_page_blocks_hold_each_countrys_latest_articles() {
+    for b in backends("home_page_blocks_hold_each_countrys_latest_articles").await {
+        let drafts = vec![
+            draft("k1", "A B", "Kazakhstan", at(1)),
+            draft("k2", "A B", "Kazakhstan", at(2)),
+            draft("u1", "A B", "Uzbekistan", at(3)),
+        ];
+        b.store.save_articles(drafts, at(4)).await.expect("save");
+        let blocks = b.store.latest_by_tag_kind(TagKind::Country, 1, at(5), 50).await.expect("blocks");
+        let got: Vec<_> =
+            blocks.iter().map(|block| (block.tag.slug.as_str(), block.items[0].slug.as_str())).collect();
+        assert!(got.contains(&("kazakhstan", "k2")), "{}: {got:?}", b.name);
+        assert!(got.contains(&("uzbekistan", "u1")), "{}: {got:?}", b.name);
+        assert_eq!(got.len(), 2);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn stamps_and_lookups_by_id_cover_every_article_whatever_its_status() {
+    for b in backends("stamps_and_lookups_by_id_cover_every_article_whatever_its_status").await {
+        let mut hidden = draft("hidden", "A B", "Kazakhstan", at(0));
+        hidden.status = Status::Draft;
+        b.store.save_articles(vec![draft("shown", "A B", "Kazakhstan", at(1)), hidden], at(2)).await.expect("save");
+        let stamps = b.store.article_stamps().await.expect("stamps");
+        assert_eq!(stamps.len(), 2, "{}", b.name);
+        assert_eq!(stamps.iter().filter(|s| s.listed).count(), 1, "{}", b.name);
+        let ids: Vec<i64> = stamps.iter().map(|s| s.id).collect();
+        let whole = b.store.articles_by_id(&ids).await.expect("by id");
+        assert_eq!(whole.len(), 2);
+        assert!(whole.iter().all(|a| !a.authors.is_empty() && !a.tags.is_empty()), "{}", b.name);
+        let mut reversed = ids.clone();
+        reversed.reverse();
+        let summaries = b.store.published_summaries(&reversed, at(3), 50).await.expect("summaries");
+        assert_eq!(summaries.len(), 1, "{}: only the public one", b.name);
+        assert_eq!(summaries[0].slug.as_str(), "shown");
+        b.finish().await;
+    }
+}
