@@ -78,6 +78,13 @@ pub struct Settings {
     pub database: DatabaseSettings,
 }
 
+impl Settings {
+    /// The directory uploads are kept in, for a data directory.
+    pub fn media_dir(&self, data_dir: &Path) -> std::path::PathBuf {
+        self.media.dir.clone().unwrap_or_else(|| data_dir.join(crate::app::MEDIA_DIR))
+    }
+}
+
 /// `[database]`. Without a URL, the store is the SQLite file in the data directory;
 /// with a `postgres://` URL (also `QALAM_DATABASE_URL` or `--database-url`), it is
 /// that PostgreSQL database, which several nodes can share.
@@ -140,6 +147,9 @@ pub struct MediaSettings {
     pub webp_quality: u8,
     /// Quality of re-encoded JPEGs, 1–100.
     pub jpeg_quality: u8,
+    /// Where uploads are kept and served from; `media` in the data directory when
+    /// unset. Nodes sharing one PostgreSQL database must share this directory too.
+    pub dir: Option<std::path::PathBuf>,
 }
 
 impl Default for MediaSettings {
@@ -151,6 +161,7 @@ impl Default for MediaSettings {
             workers: 1,
             webp_quality: 80,
             jpeg_quality: 82,
+            dir: None,
         }
     }
 }

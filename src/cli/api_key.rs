@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-
 use crate::store::KeyAdded;
 use crate::web::api::access::ApiKey;
 

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
-
 use crate::cache::PageCache;
 use crate::publishing::jsonl::import_jsonl;
 

@@ -9,7 +9,6 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::tz::TimeZone;
 
-use crate::app::MEDIA_DIR;
 use crate::cache::PageCache;
 use crate::config::Settings;
 use crate::publishing::wxr::{Phase, Tally, WxrError, WxrOptions, WxrReport, import_wxr};
@@ -31,7 +30,7 @@ pub async fn run_wxr(
     let store = super::open_store(data).await?;
     let options = WxrOptions {
         uploads,
-        media_dir: data.join(MEDIA_DIR),
+        media_dir: settings.media_dir(data),
         all_or_nothing,
         categories: settings.import.categories.clone(),
         tz,

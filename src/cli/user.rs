@@ -6,7 +6,6 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
 
-
 use crate::auth::password::hash_password;
 use crate::config::Settings;
 use crate::domain::account::{Email, Password, Role};

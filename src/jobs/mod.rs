@@ -2,5 +2,6 @@
 
 pub mod content_watch;
 pub mod index_catchup;
+pub mod leadership;
 pub mod rates;
 pub mod scheduled_publishing;

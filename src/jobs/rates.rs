@@ -17,10 +17,11 @@ use rust_decimal::Decimal;
 
 use crate::app::App;
 use crate::config::TimeOfDay;
+use crate::jobs::leadership::Leadership;
 use crate::publishing::save_rates;
 use crate::rates::source::{address_for, takes_date};
 use crate::rates::{FALLBACK_ID, Publication, PublishedRate, Source, parse_fallback};
-use crate::store::OfficialRate;
+use crate::store::{Job, OfficialRate};
 
 /// The currency every bank's headline rate is quoted against.
 const DOLLAR: &str = "USD";
@@ -483,9 +484,11 @@ async fn backfill_day(app: &App, source: Source, address: &str, day: Date, line:
 }
 
 /// Runs inside `qalam serve`: a round at start-up when the stored rates are older than
-/// the latest business day, then one at each scheduled time of day, forever.
+/// the latest business day, then one at each scheduled time of day, forever; of several
+/// nodes on one database, only the one that leads the job fetches.
 pub async fn run_schedule(app: Arc<App>) {
-    if app.settings.rates.fetch_on_start && rates_are_stale(&app).await {
+    let mut leadership = Leadership::new(Job::Rates);
+    if app.settings.rates.fetch_on_start && rates_are_stale(&app).await && leadership.leads(app.store.as_ref()).await {
         fetch_round(&app).await;
     }
     let times = app.settings.rates.schedule.clone();
@@ -495,7 +498,9 @@ pub async fn run_schedule(app: Arc<App>) {
         let wait = next.duration_since(now).unsigned_abs();
         tracing::debug!(next = %next, "next round of exchange rates");
         tokio::time::sleep(wait).await;
-        fetch_round(&app).await;
+        if leadership.leads(app.store.as_ref()).await {
+            fetch_round(&app).await;
+        }
     }
 }
 

@@ -48,7 +48,7 @@ pub async fn add_image(
     let now = app.now().to_zoned_datetime(app.tz.clone());
     let month = format!("{UPLOADS_DIR}/{:04}/{:02}", now.year(), now.month());
     let stem = format!("{}-{}", name_slug(original_name), &content_hash[..HASH_IN_NAME]);
-    let dir = app.data_dir.join(MEDIA_DIR).join(&month);
+    let dir = app.settings.media_dir(&app.data_dir).join(&month);
     let url_prefix = format!("/{MEDIA_DIR}/{month}/");
 
     // The permit travels with the work: if the caller goes away, the blocking thread

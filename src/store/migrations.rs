@@ -84,9 +84,12 @@ pub(super) async fn apply_postgres(client: &mut deadpool_postgres::Object) -> St
     }
     for migration in POSTGRES.iter().filter(|m| m.version > applied) {
         tx.batch_execute(migration.sql).await.map_err(db)?;
-        tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[&migration.version, &migration.name])
-            .await
-            .map_err(db)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+            &[&migration.version, &migration.name],
+        )
+        .await
+        .map_err(db)?;
         tracing::info!(version = migration.version, name = migration.name, "applied migration");
     }
     tx.commit().await.map_err(db)

@@ -2,6 +2,7 @@
 //! content. `SqliteStore` is the embedded default; another engine implements the same
 //! trait without the web layer noticing.
 
+pub mod coordination;
 pub mod media;
 mod migrations;
 pub mod newsroom;
@@ -18,10 +19,11 @@ use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 
+pub use coordination::{Coordination, Job, Lease};
 pub use media::{MediaAdded, MediaItem, MediaPage, MediaStore, NewMedia};
 pub use newsroom::Newsroom;
-pub use rates::{OfficialRate, RateHistory};
 pub use postgres::{PostgresOptions, PostgresStore};
+pub use rates::{OfficialRate, RateHistory};
 pub use sqlite::SqliteStore;
 
 /// A failure inside the store; the web layer shows none of it to readers.
@@ -240,7 +242,7 @@ pub struct Redirect {
 /// Everything the site reads and writes. Reads of public content take `now`, so that an
 /// article scheduled for later stays hidden until its time.
 #[async_trait]
-pub trait Store: Newsroom + MediaStore + Send + Sync + 'static {
+pub trait Store: Newsroom + MediaStore + Coordination + Send + Sync + 'static {
     /// A published article by slug.
     async fn published_article(&self, slug: &Slug, now: Timestamp) -> StoreResult<Option<Article>>;
 

@@ -9,19 +9,22 @@
 //! not overtaken) need no retry loops. Readers never wait for that lock.
 
 use std::str::FromStr;
+use std::sync::OnceLock;
+
+use std::time::Duration;
 
 use async_trait::async_trait;
-use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime, Timeouts};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use tokio::sync::watch;
 use tokio_postgres::{NoTls, Row};
 
 use super::migrations::apply_postgres;
 use super::{
-    ApiKeyInfo, ArticleQuery, ArticleStamp, AuthorStats, ImportOutcome, ImportedArticle, ImportedAuthor, KeyAdded, Listing,
-    ListingFilter, OfficialRate, RateHistory, Redirect, SaveOutcome, SitemapEntry, Store, TagBlock, TagStats,
+    ApiKeyInfo, ArticleQuery, ArticleStamp, AuthorStats, ImportOutcome, ImportedArticle, ImportedAuthor, KeyAdded,
+    Listing, ListingFilter, OfficialRate, RateHistory, Redirect, SaveOutcome, SitemapEntry, Store, TagBlock, TagStats,
 };
 use super::{StoreError, StoreResult};
 use crate::domain::article::{Article, ArticleDraft, ArticleSummary, Language, Status};
@@ -31,6 +34,7 @@ use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 
 mod catalog;
+mod coordination;
 mod imports;
 mod media;
 mod newsroom;
@@ -59,30 +63,34 @@ pub struct PostgresOptions {
 pub struct PostgresStore {
     pool: Pool,
     options: PostgresOptions,
+    /// Where connections go, named `qalam-<pid>` in `pg_stat_activity`.
+    config: tokio_postgres::Config,
+    /// Word of content changes, started by the first caller that wants it.
+    notices: OnceLock<watch::Receiver<u64>>,
 }
 
 impl PostgresStore {
     /// Connects, applies migrations (one node at a time) and keeps a pool.
     pub async fn connect(options: PostgresOptions) -> StoreResult<Self> {
-        let config = tokio_postgres::Config::from_str(&options.url)
+        let mut config = tokio_postgres::Config::from_str(&options.url)
             .map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
+        config.application_name(format!("qalam-{}", std::process::id()));
         let manager =
-            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+            Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
             .max_size(options.pool_size)
-            .timeouts(Timeouts { wait: Some(options.wait), create: Some(options.connect), recycle: Some(options.connect) })
+            .timeouts(Timeouts {
+                wait: Some(options.wait),
+                create: Some(options.connect),
+                recycle: Some(options.connect),
+            })
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Invalid(format!("database pool: {e}")))?;
-        let store = Self { pool, options };
+        let store = Self { pool, options, config, notices: OnceLock::new() };
         let mut client = store.client().await?;
         apply_postgres(&mut client).await?;
         Ok(store)
-    }
-
-    /// The settings this store was opened with.
-    pub fn options(&self) -> &PostgresOptions {
-        &self.options
     }
 
     /// A connection from the pool.
@@ -100,16 +108,18 @@ async fn write_transaction(client: &mut Object) -> StoreResult<deadpool_postgres
 
 fn pool_error(e: PoolError) -> StoreError {
     match e {
-        PoolError::Timeout(_) => StoreError::Busy,
+        PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => StoreError::Busy,
         PoolError::Backend(e) => StoreError::Unavailable(Box::new(e)),
         other => StoreError::Unavailable(Box::new(other)),
     }
 }
 
-/// A failed statement. A connection that broke (the server restarting) makes the store
-/// unavailable rather than broken.
+/// A failed statement. A connection that broke, or a server shutting down or starting
+/// up (SQLSTATE classes 08 and 57), makes the store unavailable for a moment rather than
+/// broken: the site answers 503 and the pool connects afresh.
 pub(super) fn db(e: tokio_postgres::Error) -> StoreError {
-    if e.is_closed() || is_connection_error(&e) {
+    let passing = e.code().is_some_and(|code| code.code().starts_with("08") || code.code().starts_with("57"));
+    if passing || e.is_closed() || is_connection_error(&e) {
         StoreError::Unavailable(Box::new(e))
     } else {
         StoreError::Database(Box::new(e))
@@ -179,11 +189,21 @@ fn picture(row: &Row, idx: usize) -> StoreResult<Option<Picture>> {
 }
 
 fn tag_from_row(row: &Row, first: usize) -> StoreResult<Tag> {
-    Ok(Tag { id: get(row, first)?, kind: tag_kind(row, first + 1)?, slug: slug(row, first + 2)?, name: get(row, first + 3)? })
+    Ok(Tag {
+        id: get(row, first)?,
+        kind: tag_kind(row, first + 1)?,
+        slug: slug(row, first + 2)?,
+        name: get(row, first + 3)?,
+    })
 }
 
 fn author_from_row(row: &Row, first: usize) -> StoreResult<Author> {
-    Ok(Author { id: get(row, first)?, slug: slug(row, first + 1)?, name: get(row, first + 2)?, bio: get(row, first + 3)? })
+    Ok(Author {
+        id: get(row, first)?,
+        slug: slug(row, first + 1)?,
+        name: get(row, first + 2)?,
+        bio: get(row, first + 3)?,
+    })
 }
 
 /// An article without its people, tags and notes, from the columns `id, slug, title,
@@ -236,19 +256,44 @@ impl Store for PostgresStore {
         reading::published_article(self, slug, now).await
     }
 
-    async fn list_published(&self, filter: &ListingFilter, now: Timestamp, offset: u64, limit: u32, words: usize) -> StoreResult<Listing> {
+    async fn list_published(
+        &self,
+        filter: &ListingFilter,
+        now: Timestamp,
+        offset: u64,
+        limit: u32,
+        words: usize,
+    ) -> StoreResult<Listing> {
         reading::list_published(self, filter, now, offset, limit, words).await
     }
 
-    async fn latest_published(&self, filter: &ListingFilter, now: Timestamp, limit: u32, words: usize) -> StoreResult<Vec<ArticleSummary>> {
+    async fn latest_published(
+        &self,
+        filter: &ListingFilter,
+        now: Timestamp,
+        limit: u32,
+        words: usize,
+    ) -> StoreResult<Vec<ArticleSummary>> {
         reading::latest_published(self, filter, now, limit, words).await
     }
 
-    async fn latest_by_tag_kind(&self, kind: TagKind, per_tag: u32, now: Timestamp, words: usize) -> StoreResult<Vec<TagBlock>> {
+    async fn latest_by_tag_kind(
+        &self,
+        kind: TagKind,
+        per_tag: u32,
+        now: Timestamp,
+        words: usize,
+    ) -> StoreResult<Vec<TagBlock>> {
         reading::latest_by_tag_kind(self, kind, per_tag, now, words).await
     }
 
-    async fn related_articles(&self, article: &Article, limit: u32, now: Timestamp, words: usize) -> StoreResult<Vec<ArticleSummary>> {
+    async fn related_articles(
+        &self,
+        article: &Article,
+        limit: u32,
+        now: Timestamp,
+        words: usize,
+    ) -> StoreResult<Vec<ArticleSummary>> {
         reading::related_articles(self, article, limit, now, words).await
     }
 
@@ -268,12 +313,12 @@ impl Store for PostgresStore {
         rates::latest_rates(self, quote).await
     }
 
-    async fn article_count(&self, ) -> StoreResult<u64> {
-        reading::article_count(self, ).await
+    async fn article_count(&self) -> StoreResult<u64> {
+        reading::article_count(self).await
     }
 
-    async fn article_stamps(&self, ) -> StoreResult<Vec<ArticleStamp>> {
-        reading::article_stamps(self, ).await
+    async fn article_stamps(&self) -> StoreResult<Vec<ArticleStamp>> {
+        reading::article_stamps(self).await
     }
 
     async fn articles_by_id(&self, ids: &[i64]) -> StoreResult<Vec<Article>> {
@@ -284,8 +329,8 @@ impl Store for PostgresStore {
         reading::published_summaries(self, ids, now, words).await
     }
 
-    async fn content_version(&self, ) -> StoreResult<i64> {
-        reading::content_version(self, ).await
+    async fn content_version(&self) -> StoreResult<i64> {
+        reading::content_version(self).await
     }
 
     async fn save_articles(&self, drafts: Vec<ArticleDraft>, now: Timestamp) -> StoreResult<Vec<SaveOutcome>> {
@@ -296,8 +341,8 @@ impl Store for PostgresStore {
         rates::save_rates(self, rates).await
     }
 
-    async fn latest_rate_date(&self, ) -> StoreResult<Option<Date>> {
-        rates::latest_rate_date(self, ).await
+    async fn latest_rate_date(&self) -> StoreResult<Option<Date>> {
+        rates::latest_rate_date(self).await
     }
 
     async fn rate_history(&self, currency: &str, quote: &str, from: Date, to: Date) -> StoreResult<Vec<OfficialRate>> {
@@ -308,7 +353,13 @@ impl Store for PostgresStore {
         rates::latest_rates_from(self, source).await
     }
 
-    async fn find_articles(&self, query: &ArticleQuery, now: Timestamp, offset: u64, limit: u32) -> StoreResult<Vec<Article>> {
+    async fn find_articles(
+        &self,
+        query: &ArticleQuery,
+        now: Timestamp,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<Article>> {
         catalog::find_articles(self, query, now, offset, limit).await
     }
 
@@ -340,15 +391,19 @@ impl Store for PostgresStore {
         catalog::api_key_known(self, key_hash).await
     }
 
-    async fn api_keys(&self, ) -> StoreResult<Vec<ApiKeyInfo>> {
-        catalog::api_keys(self, ).await
+    async fn api_keys(&self) -> StoreResult<Vec<ApiKeyInfo>> {
+        catalog::api_keys(self).await
     }
 
     async fn remove_api_key(&self, name: &str) -> StoreResult<bool> {
         catalog::remove_api_key(self, name).await
     }
 
-    async fn save_imported_articles(&self, items: Vec<ImportedArticle>, now: Timestamp) -> StoreResult<Vec<ImportOutcome>> {
+    async fn save_imported_articles(
+        &self,
+        items: Vec<ImportedArticle>,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ImportOutcome>> {
         imports::save_imported_articles(self, items, now).await
     }
 
@@ -367,5 +422,4 @@ impl Store for PostgresStore {
     async fn wordpress_post_path(&self, wp_id: i64, now: Timestamp) -> StoreResult<Option<String>> {
         imports::wordpress_post_path(self, wp_id, now).await
     }
-
 }

@@ -33,6 +33,7 @@ use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 
 mod catalog;
+mod coordination;
 mod imports;
 mod media;
 mod newsroom;
@@ -49,7 +50,6 @@ const READER_MMAP_BYTES: i64 = 64 * 1024 * 1024;
 /// Prepared statements each connection keeps: more than the store has queries, so that
 /// none is ever parsed twice.
 const STATEMENT_CACHE: usize = 128;
-
 
 /// The SQLite store.
 pub struct SqliteStore {

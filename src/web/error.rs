@@ -71,13 +71,36 @@ impl IntoResponse for AppError {
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorPage::for_status(StatusCode::NOT_FOUND)),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, ErrorPage { title: "Bad request", message }),
             Self::Internal(cause) => {
-                tracing::error!(error = format!("{cause:#}"), "request failed");
-                let status = StatusCode::INTERNAL_SERVER_ERROR;
+                let status = failure_status(&cause, "request failed");
                 (status, ErrorPage::for_status(status))
             }
         };
         let mut response = status.into_response();
+        retry_later(&mut response);
         response.extensions_mut().insert(page);
         response
+    }
+}
+
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
+
+/// The status for an internal failure, logged: 503 when it passes by itself (every
+/// database connection busy, the database restarting), else 500.
+pub fn failure_status(cause: &anyhow::Error, what: &str) -> StatusCode {
+    let temporary = cause.chain().any(|e| e.downcast_ref::<StoreError>().is_some_and(StoreError::is_temporary));
+    if temporary {
+        tracing::warn!(error = format!("{cause:#}"), "{what}: the database is busy or unreachable");
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        tracing::error!(error = format!("{cause:#}"), "{what}");
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
+
+/// Adds `Retry-After` to a 503, so clients and load balancers come back shortly.
+pub fn retry_later(response: &mut Response) {
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
     }
 }

@@ -174,7 +174,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(feeds)
         .merge(assets)
         .merge(search)
-        .merge(media_routes(&app.data_dir.join(crate::app::MEDIA_DIR)))
+        .merge(media_routes(&app.settings.media_dir(&app.data_dir)))
         .merge(admin)
         .nest("/api/v1", api)
         .nest("/ghost/api/content", ghost)

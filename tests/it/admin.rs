@@ -7,21 +7,31 @@ use jiff::Timestamp;
 use qalam::publishing::editorial::publish_due_articles;
 use reqwest::StatusCode;
 
-use crate::helpers::{Options, Page, TestApp, output_text, run_qalam, spawn_app, spawn_app_with};
+use crate::helpers::{Options, Page, TestApp, client, output_text, run_qalam, spawn_app, spawn_app_with};
 
 const OWNER_EMAIL: &str = "owner@steppe.example";
 const PASSWORD: &str = "correct horse battery";
 
 /// A browser's view of the newsroom: its cookies and the CSRF secret of the last form.
-struct Browser<'a> {
-    app: &'a TestApp,
+pub struct Browser {
+    base: String,
+    client: reqwest::Client,
     cookies: HashMap<String, String>,
     set_cookies: Vec<String>,
 }
 
-impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Self { app, cookies: HashMap::new(), set_cookies: Vec::new() }
+impl Browser {
+    fn new(app: &TestApp) -> Self {
+        Self::at(&app.address)
+    }
+
+    /// A browser with no cookies for the site at `base` (`http://127.0.0.1:PORT`).
+    pub fn at(base: &str) -> Self {
+        Self { base: base.to_owned(), client: client(), cookies: HashMap::new(), set_cookies: Vec::new() }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     fn cookie_header(&self) -> String {
@@ -42,22 +52,22 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
-        let request = self.app.client.get(self.app.url(path)).header("cookie", self.cookie_header());
+    pub async fn get(&mut self, path: &str) -> Page {
+        let request = self.client.get(self.url(path)).header("cookie", self.cookie_header());
         let page = Page::read(request.send().await.unwrap()).await;
         self.keep_cookies(&page);
         page
     }
 
     async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let request = form(self.app.client.post(self.app.url(path)).header("cookie", self.cookie_header()), fields);
+        let request = form(self.client.post(self.url(path)).header("cookie", self.cookie_header()), fields);
         let page = Page::read(request.send().await.unwrap()).await;
         self.keep_cookies(&page);
         page
     }
 
     /// Posts a form with the CSRF secret the page at `form_page` carries.
-    async fn submit(&mut self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    pub async fn submit(&mut self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let page = self.get(form_page).await;
         let token = csrf_of(&page.text());
         let mut all = vec![("csrf", token.as_str())];
@@ -89,8 +99,13 @@ fn location(page: &Page) -> &str {
 }
 
 /// Sets up the owner through the setup page; the browser is signed in as them.
-async fn owner(app: &TestApp) -> Browser<'_> {
-    let mut browser = Browser::new(app);
+async fn owner(app: &TestApp) -> Browser {
+    owner_at(&app.address).await
+}
+
+/// Sets up the owner of the newsroom at `base`; the browser is signed in as them.
+pub async fn owner_at(base: &str) -> Browser {
+    let mut browser = Browser::at(base);
     let page = browser
         .submit(
             "/admin/setup",
@@ -104,7 +119,7 @@ async fn owner(app: &TestApp) -> Browser<'_> {
 
 /// Adds an account through the people page and lets its person choose their password
 /// through the one-time link; returns their signed-in browser.
-async fn invite<'a>(app: &'a TestApp, admin: &mut Browser<'_>, name: &str, email: &str, role: &str) -> Browser<'a> {
+async fn invite(app: &TestApp, admin: &mut Browser, name: &str, email: &str, role: &str) -> Browser {
     let page = admin.submit("/admin/users", "/admin/users", &[("name", name), ("email", email), ("role", role)]).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     let text = page.text();
@@ -117,7 +132,7 @@ async fn invite<'a>(app: &'a TestApp, admin: &mut Browser<'_>, name: &str, email
 }
 
 /// Saves a new article from the editor with `action`; returns the response.
-async fn write(browser: &mut Browser<'_>, title: &str, action: &str, extra: &[(&str, &str)]) -> Page {
+pub async fn write(browser: &mut Browser, title: &str, action: &str, extra: &[(&str, &str)]) -> Page {
     let mut fields = vec![("title", title), ("body", "A *first* paragraph.\n\n## Later\n\nMore."), ("language", "en")];
     fields.push(("action", action));
     fields.extend_from_slice(extra);
@@ -125,7 +140,7 @@ async fn write(browser: &mut Browser<'_>, title: &str, action: &str, extra: &[(&
 }
 
 /// The article id in an editor address such as `/admin/articles/7?saved=1`.
-fn article_id(page: &Page) -> String {
+pub fn article_id(page: &Page) -> String {
     let location = location(page);
     location.trim_start_matches("/admin/articles/").split('?').next().unwrap().to_owned()
 }
@@ -709,13 +724,12 @@ fn png_image() -> Vec<u8> {
     bytes.into_inner()
 }
 
-async fn upload(browser: &mut Browser<'_>, name: &str, bytes: &[u8]) -> Page {
+async fn upload(browser: &mut Browser, name: &str, bytes: &[u8]) -> Page {
     let token = csrf_of(&browser.get("/admin/articles/new").await.text());
     let (content_type, body) = multipart(&[("csrf", &token), ("alt", "Wheat field")], (name, bytes));
     let request = browser
-        .app
         .client
-        .post(browser.app.url("/admin/media"))
+        .post(browser.url("/admin/media"))
         .header("cookie", browser.cookie_header())
         .header("content-type", content_type)
         .body(body);
@@ -787,7 +801,6 @@ async fn contributors_cannot_upload_and_uploads_need_the_csrf_secret() {
     assert_eq!(upload(&mut contributor, "a.png", &png_image()).await.status, StatusCode::FORBIDDEN);
     let (content_type, body) = multipart(&[("csrf", &"0".repeat(64))], ("a.png", &png_image()));
     let forged = admin
-        .app
         .client
         .post(app.url("/admin/media"))
         .header("cookie", admin.cookie_header())

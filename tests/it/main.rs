@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed unwrap in a test is a failed test")]
 
-mod admin;
+pub mod admin;
 mod api;
 mod article;
 mod bad_input;
@@ -16,10 +16,12 @@ mod helpers;
 mod import_cli;
 mod listing;
 mod media;
-mod other_writers;
+mod nodes;
+pub mod other_writers;
 mod rates;
 mod search;
 mod seo;
+mod serve_process;
 mod store_conformance;
 mod test_database;
 mod valid_html;

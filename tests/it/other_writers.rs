@@ -2,88 +2,24 @@
 //! import must show on the running site within seconds, although the page cache of the
 //! serving process never heard of it.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 
-use crate::helpers::{ArticleSpec, client, import_with_cli, output_text, qalam_command, spawn_app, write_lines};
+use crate::helpers::{ArticleSpec, client, import_with_cli, output_text, spawn_app, write_lines};
+use crate::serve_process::start_serve;
 
 /// How long an import may take to show on the site.
 const VISIBLE_WITHIN: Duration = Duration::from_secs(3);
 
-/// A `qalam serve` process, ended when dropped.
-struct ServeProcess {
-    child: Child,
-    address: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Removes terminal colour sequences from a log line.
-fn strip_ansi(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Starts `qalam serve --data DIR --addr 127.0.0.1:0` and reads the address it bound
-/// from its log.
-async fn start_serve(data: &std::path::Path) -> ServeProcess {
-    let mut child = qalam_command()
-        .arg("serve")
-        .arg("--data")
-        .arg(data)
-        .args(["--addr", "127.0.0.1:0"])
-        .env("QALAM_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("qalam serve starts");
-    let stderr = child.stderr.take().expect("piped stderr");
-    let log = Arc::new(Mutex::new(String::new()));
-    let (found, address) = mpsc::channel();
-    let kept = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let line = strip_ansi(&line);
-            if line.contains("serving")
-                && let Some(rest) = line.split("address=").nth(1)
-            {
-                let _ = found.send(rest.split_whitespace().next().unwrap_or_default().to_owned());
-            }
-            kept.lock().expect("log lock").push_str(&format!("{line}\n"));
-        }
-    });
-    let address = tokio::task::spawn_blocking(move || address.recv_timeout(Duration::from_secs(30)))
-        .await
-        .expect("waited")
-        .unwrap_or_else(|_| panic!("qalam serve never said where it listens: {}", log.lock().expect("log")));
-    ServeProcess { child, address: format!("http://{address}"), log }
-}
-
 /// GETs `url` until its body contains `needle` or `within` passes; the time it took.
-async fn poll_until_contains(http: &reqwest::Client, url: &str, needle: &str, within: Duration) -> Option<Duration> {
+pub async fn poll_until_contains(
+    http: &reqwest::Client,
+    url: &str,
+    needle: &str,
+    within: Duration,
+) -> Option<Duration> {
     let start = Instant::now();
     loop {
         let response = http.get(url).send().await.expect("answered");

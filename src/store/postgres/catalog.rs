@@ -1,15 +1,21 @@
 //! SCAFFOLD
 
-use jiff::Timestamp;
-use jiff::civil::Date;
 use super::PostgresStore;
-use crate::store::*;
 use crate::domain::article::*;
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
+use crate::store::*;
+use jiff::Timestamp;
+use jiff::civil::Date;
 
-pub(super) async fn find_articles(store: &PostgresStore, query: &ArticleQuery, now: Timestamp, offset: u64, limit: u32) -> StoreResult<Vec<Article>> {
+pub(super) async fn find_articles(
+    store: &PostgresStore,
+    query: &ArticleQuery,
+    now: Timestamp,
+    offset: u64,
+    limit: u32,
+) -> StoreResult<Vec<Article>> {
     todo!()
 }
 
@@ -17,11 +23,20 @@ pub(super) async fn count_articles(store: &PostgresStore, query: &ArticleQuery, 
     todo!()
 }
 
-pub(super) async fn sitemap_entries(store: &PostgresStore, now: Timestamp, offset: u64, limit: u32) -> StoreResult<Vec<SitemapEntry>> {
+pub(super) async fn sitemap_entries(
+    store: &PostgresStore,
+    now: Timestamp,
+    offset: u64,
+    limit: u32,
+) -> StoreResult<Vec<SitemapEntry>> {
     todo!()
 }
 
-pub(super) async fn sitemap_chunks(store: &PostgresStore, now: Timestamp, per_file: u32) -> StoreResult<Vec<Timestamp>> {
+pub(super) async fn sitemap_chunks(
+    store: &PostgresStore,
+    now: Timestamp,
+    per_file: u32,
+) -> StoreResult<Vec<Timestamp>> {
     todo!()
 }
 
@@ -33,7 +48,12 @@ pub(super) async fn author_stats(store: &PostgresStore, now: Timestamp) -> Store
     todo!()
 }
 
-pub(super) async fn add_api_key(store: &PostgresStore, name: &str, key_hash: &str, now: Timestamp) -> StoreResult<KeyAdded> {
+pub(super) async fn add_api_key(
+    store: &PostgresStore,
+    name: &str,
+    key_hash: &str,
+    now: Timestamp,
+) -> StoreResult<KeyAdded> {
     todo!()
 }
 
@@ -41,7 +61,7 @@ pub(super) async fn api_key_known(store: &PostgresStore, key_hash: &str) -> Stor
     todo!()
 }
 
-pub(super) async fn api_keys(store: &PostgresStore, ) -> StoreResult<Vec<ApiKeyInfo>> {
+pub(super) async fn api_keys(store: &PostgresStore) -> StoreResult<Vec<ApiKeyInfo>> {
     todo!()
 }
 

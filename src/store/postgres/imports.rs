@@ -1,15 +1,19 @@
 //! SCAFFOLD
 
-use jiff::Timestamp;
-use jiff::civil::Date;
 use super::PostgresStore;
-use crate::store::*;
 use crate::domain::article::*;
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
+use crate::store::*;
+use jiff::Timestamp;
+use jiff::civil::Date;
 
-pub(super) async fn save_imported_articles(store: &PostgresStore, items: Vec<ImportedArticle>, now: Timestamp) -> StoreResult<Vec<ImportOutcome>> {
+pub(super) async fn save_imported_articles(
+    store: &PostgresStore,
+    items: Vec<ImportedArticle>,
+    now: Timestamp,
+) -> StoreResult<Vec<ImportOutcome>> {
     todo!()
 }
 
@@ -25,6 +29,10 @@ pub(super) async fn redirect_target(store: &PostgresStore, path: &str, now: Time
     todo!()
 }
 
-pub(super) async fn wordpress_post_path(store: &PostgresStore, wp_id: i64, now: Timestamp) -> StoreResult<Option<String>> {
+pub(super) async fn wordpress_post_path(
+    store: &PostgresStore,
+    wp_id: i64,
+    now: Timestamp,
+) -> StoreResult<Option<String>> {
     todo!()
 }

@@ -1,10 +1,10 @@
 //! SCAFFOLD
 
+use super::PostgresStore;
+use crate::store::StoreResult;
+use crate::store::media::*;
 use async_trait::async_trait;
 use jiff::Timestamp;
-use crate::store::media::*;
-use crate::store::StoreResult;
-use super::PostgresStore;
 
 #[async_trait]
 impl MediaStore for PostgresStore {
@@ -31,5 +31,4 @@ impl MediaStore for PostgresStore {
     async fn update_media_text(&self, id: i64, alt: &str, caption: &str) -> StoreResult<bool> {
         todo!()
     }
-
 }

@@ -1,17 +1,17 @@
 //! SCAFFOLD
 
-use async_trait::async_trait;
-use jiff::Timestamp;
-use crate::store::newsroom::*;
-use crate::store::StoreResult;
-use crate::domain::account::Email;
+use super::PostgresStore;
+use crate::domain::account::{Email, User};
 use crate::domain::article::{ArticleNote, NoteKind};
 use crate::domain::people::Author;
-use super::PostgresStore;
+use crate::store::StoreResult;
+use crate::store::newsroom::*;
+use async_trait::async_trait;
+use jiff::Timestamp;
 
 #[async_trait]
 impl Newsroom for PostgresStore {
-    async fn user_count(&self, ) -> StoreResult<u64> {
+    async fn user_count(&self) -> StoreResult<u64> {
         todo!()
     }
 
@@ -27,7 +27,7 @@ impl Newsroom for PostgresStore {
         todo!()
     }
 
-    async fn users(&self, ) -> StoreResult<Vec<User>> {
+    async fn users(&self) -> StoreResult<Vec<User>> {
         todo!()
     }
 
@@ -39,7 +39,14 @@ impl Newsroom for PostgresStore {
         todo!()
     }
 
-    async fn add_session(&self, token_hash: &str, user_id: i64, csrf_token: &str, now: Timestamp, expires_at: Timestamp) -> StoreResult<()> {
+    async fn add_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
         todo!()
     }
 
@@ -71,7 +78,12 @@ impl Newsroom for PostgresStore {
         todo!()
     }
 
-    async fn newsroom_articles(&self, filter: &NewsroomFilter, offset: u64, limit: u32) -> StoreResult<(Vec<NewsroomRow>, u64)> {
+    async fn newsroom_articles(
+        &self,
+        filter: &NewsroomFilter,
+        offset: u64,
+        limit: u32,
+    ) -> StoreResult<(Vec<NewsroomRow>, u64)> {
         todo!()
     }
 
@@ -95,7 +107,7 @@ impl Newsroom for PostgresStore {
         todo!()
     }
 
-    async fn tag_profiles(&self, ) -> StoreResult<Vec<TagProfile>> {
+    async fn tag_profiles(&self) -> StoreResult<Vec<TagProfile>> {
         todo!()
     }
 
@@ -111,7 +123,7 @@ impl Newsroom for PostgresStore {
         todo!()
     }
 
-    async fn author_profiles(&self, ) -> StoreResult<Vec<AuthorProfile>> {
+    async fn author_profiles(&self) -> StoreResult<Vec<AuthorProfile>> {
         todo!()
     }
 
@@ -119,7 +131,7 @@ impl Newsroom for PostgresStore {
         todo!()
     }
 
-    async fn redirects(&self, ) -> StoreResult<Vec<crate::store::Redirect>> {
+    async fn redirects(&self) -> StoreResult<Vec<crate::store::Redirect>> {
         todo!()
     }
 
@@ -134,5 +146,4 @@ impl Newsroom for PostgresStore {
     async fn remove_redirect(&self, from: &str) -> StoreResult<bool> {
         todo!()
     }
-
 }

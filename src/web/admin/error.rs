@@ -82,12 +82,12 @@ impl IntoResponse for AdminError {
             Self::NotFound => (StatusCode::NOT_FOUND, "Not found", false),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "Cannot do that", false),
             Self::Internal(cause) => {
-                tracing::error!(error = format!("{cause:#}"), "newsroom request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", false)
+                (crate::web::error::failure_status(cause, "newsroom request failed"), "Something went wrong", false)
             }
         };
         let message = if status.is_server_error() { "Please try again in a moment.".to_owned() } else { message };
         let mut response = status.into_response();
+        crate::web::error::retry_later(&mut response);
         if let Self::Throttled { minutes } = self
             && let Ok(value) = HeaderValue::from_str(&(minutes * 60).to_string())
         {

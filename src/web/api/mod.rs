@@ -12,6 +12,8 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::web::error::{failure_status, retry_later};
+
 use crate::store::StoreError;
 
 /// `max-age` of API answers: rates change a few times a day.
@@ -58,12 +60,12 @@ impl IntoResponse for ApiError {
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message.as_str()),
             Self::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message.as_str()),
             Self::Internal(cause) => {
-                tracing::error!(error = format!("{cause:#}"), "API request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "The request could not be answered just now.")
+                (failure_status(cause, "API request failed"), "The request could not be answered just now.")
             }
         };
         let mut response = json(&ErrorBody { error: ErrorDetail { status: status.as_u16(), message } });
         *response.status_mut() = status;
+        retry_later(&mut response);
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         response
     }

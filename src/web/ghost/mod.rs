@@ -59,9 +59,8 @@ impl GhostError {
 
 impl From<StoreError> for GhostError {
     fn from(e: StoreError) -> Self {
-        tracing::error!(error = format!("{e:#}"), "Ghost API request failed");
         Self {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
+            status: crate::web::error::failure_status(&e.into(), "Ghost API request failed"),
             kind: "InternalServerError",
             message: "The request could not be answered just now.".to_owned(),
         }
@@ -81,6 +80,7 @@ impl IntoResponse for GhostError {
         }]});
         let mut response = answer(&body);
         *response.status_mut() = self.status;
+        crate::web::error::retry_later(&mut response);
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         response
     }

@@ -207,8 +207,7 @@ async fn home_page_blocks_hold_each_countrys_latest_articles() {
         ];
         b.store.save_articles(drafts, at(4)).await.expect("save");
         let blocks = b.store.latest_by_tag_kind(TagKind::Country, 1, at(5), 50).await.expect("blocks");
-        let got: Vec<_> =
-            blocks.iter().map(|block| (block.tag.slug.as_str(), block.items[0].slug.as_str())).collect();
+        let got: Vec<_> = blocks.iter().map(|block| (block.tag.slug.as_str(), block.items[0].slug.as_str())).collect();
         assert!(got.contains(&("kazakhstan", "k2")), "{}: {got:?}", b.name);
         assert!(got.contains(&("uzbekistan", "u1")), "{}: {got:?}", b.name);
         assert_eq!(got.len(), 2);

@@ -3,6 +3,7 @@
 //! per test). The tests speak only through the `Store` trait the site uses.
 
 mod content;
+mod schema;
 
 use std::sync::Arc;
 
@@ -78,7 +79,11 @@ pub fn draft(slug: &str, author: &str, country: &str, published: Timestamp) -> A
         featured_image: None,
         authors: vec![AuthorRef { slug: Slug::parse(&slugify(author)).expect("slug"), name: author.to_owned() }],
         tags: vec![
-            TagRef { kind: TagKind::Country, slug: Slug::parse(&slugify(country)).expect("slug"), name: country.to_owned() },
+            TagRef {
+                kind: TagKind::Country,
+                slug: Slug::parse(&slugify(country)).expect("slug"),
+                name: country.to_owned(),
+            },
             TagRef { kind: TagKind::Topic, slug: Slug::parse("water").expect("slug"), name: "Water".to_owned() },
         ],
     }
