@@ -37,6 +37,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ("admin_", &["admin"]),
     ("search_", &["search"]),
     ("media_", &["media"]),
+    ("operations_", &["operations"]),
 ];
 
 /// Every setting.
@@ -65,6 +66,23 @@ pub struct Settings {
     pub search: Ranking,
     /// Uploaded images and their responsive variants.
     pub media: MediaSettings,
+    /// What the server tells its operators.
+    pub operations: OperationsSettings,
+}
+
+/// `[operations]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OperationsSettings {
+    /// Whether `/metrics` answers (Prometheus text). It shows counts and timings, no
+    /// content; a proxy in front keeps it from the public (see docs/deployment.md).
+    pub metrics: bool,
+}
+
+impl Default for OperationsSettings {
+    fn default() -> Self {
+        Self { metrics: true }
+    }
 }
 
 /// `[admin]`.

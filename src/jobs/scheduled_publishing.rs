@@ -8,6 +8,9 @@ use std::time::Duration;
 use crate::app::App;
 use crate::publishing::editorial::publish_due_articles;
 
+/// This job's name in metrics.
+const JOB: &str = "scheduled_publishing";
+
 /// How often the store is asked for articles due.
 pub const CHECK_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -17,7 +20,9 @@ pub async fn publish_scheduled(app: Arc<App>, interval: Duration) {
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        if let Err(e) = publish_due_articles(&app, app.now()).await {
+        let published = publish_due_articles(&app, app.now()).await;
+        app.metrics.record_job(JOB, published.is_ok());
+        if let Err(e) = published {
             tracing::warn!(error = %e, "cannot publish scheduled articles");
         }
     }

@@ -16,6 +16,7 @@ mod helpers;
 mod import_cli;
 mod listing;
 mod media;
+mod operations;
 mod other_writers;
 mod rates;
 mod search;

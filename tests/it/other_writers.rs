@@ -15,10 +15,13 @@ use crate::helpers::{ArticleSpec, client, import_with_cli, output_text, qalam_co
 const VISIBLE_WITHIN: Duration = Duration::from_secs(3);
 
 /// A `qalam serve` process, ended when dropped.
-struct ServeProcess {
-    child: Child,
-    address: String,
-    log: Arc<Mutex<String>>,
+pub struct ServeProcess {
+    /// The process.
+    pub child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// Its log so far.
+    pub log: Arc<Mutex<String>>,
 }
 
 impl Drop for ServeProcess {
@@ -48,7 +51,7 @@ fn strip_ansi(line: &str) -> String {
 
 /// Starts `qalam serve --data DIR --addr 127.0.0.1:0` and reads the address it bound
 /// from its log.
-async fn start_serve(data: &std::path::Path) -> ServeProcess {
+pub async fn start_serve(data: &std::path::Path) -> ServeProcess {
     let mut child = qalam_command()
         .arg("serve")
         .arg("--data")
