@@ -13,6 +13,10 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::App;
 use crate::metrics::UNMATCHED_ROUTE;
+use crate::web::site::media::MEDIA_PATH;
+
+/// Route label of every media file.
+const MEDIA_ROUTE: &str = "/media/{*path}";
 use crate::publishing::search_index::IndexStatus;
 use crate::web::error::AppError;
 
@@ -83,19 +87,20 @@ pub async fn show_metrics(State(app): State<Arc<App>>) -> Response {
 
 /// Counts every request by the route it matched and its status class, with its time.
 pub async fn count_requests(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
-    let route = request.extensions().get::<MatchedPath>().map(|m| route_label(m.as_str()));
+    let route = route_label(request.extensions().get::<MatchedPath>(), request.uri().path());
     let started = Instant::now();
     let response = next.run(request).await;
-    app.metrics.record_request(route.as_deref().unwrap_or(UNMATCHED_ROUTE), response.status(), started.elapsed());
+    app.metrics.record_request(&route, response.status(), started.elapsed());
     response
 }
 
-/// A matched route as a label: the pattern, with the tail of a nested service
-/// (`/media/{*…}`) named plainly.
-fn route_label(pattern: &str) -> String {
-    match pattern.find("{*") {
-        Some(at) => format!("{}{{*path}}", &pattern[..at]),
-        None => pattern.to_owned(),
+/// A request's route as a label: the pattern it matched; for media files, served by a
+/// nested service that records no pattern, one label for them all.
+fn route_label(matched: Option<&MatchedPath>, path: &str) -> String {
+    match matched {
+        Some(matched) => matched.as_str().to_owned(),
+        None if path.strip_prefix(MEDIA_PATH).is_some_and(|rest| rest.starts_with('/')) => MEDIA_ROUTE.to_owned(),
+        None => UNMATCHED_ROUTE.to_owned(),
     }
 }
 
@@ -110,8 +115,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_nested_service_tail_becomes_one_label() {
-        assert_eq!(route_label("/media/{*__private__axum_nest_tail_param}"), "/media/{*path}");
-        assert_eq!(route_label("/tag/{slug}/"), "/tag/{slug}/");
+    fn media_files_share_one_label_and_other_unmatched_paths_another() {
+        assert_eq!(route_label(None, "/media/uploads/2025/12/a.jpg"), "/media/{*path}");
+        assert_eq!(route_label(None, "/mediazzz/"), UNMATCHED_ROUTE);
+        assert_eq!(route_label(None, "/no/such/page"), UNMATCHED_ROUTE);
     }
 }
