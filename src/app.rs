@@ -12,6 +12,8 @@ use jiff::tz::TimeZone;
 
 use crate::cache::{Derived, PageCache};
 use crate::config::{DatabaseSettings, Settings};
+use crate::metrics::Metrics;
+use crate::publishing::search_index::IndexProgress;
 use crate::rates::RatesClient;
 use crate::render::Renderer;
 use crate::render::admin::AdminRenderer;
@@ -88,6 +90,10 @@ pub struct App {
     pub admin_renderer: AdminRenderer,
     /// Permits to process an uploaded image, `[media] workers` of them.
     pub media_workers: Arc<tokio::sync::Semaphore>,
+    /// How far the search index has followed the store.
+    pub index_progress: Arc<IndexProgress>,
+    /// What `/metrics` reports.
+    pub metrics: Metrics,
 }
 
 impl App {
@@ -106,6 +112,7 @@ impl App {
         let search = open_search(data_dir, settings.search)?;
         let admin_renderer = AdminRenderer::new().context("the newsroom's templates have an error")?;
         let media_workers = Arc::new(tokio::sync::Semaphore::new(settings.media.workers));
+        let metrics = Metrics::new(Arc::clone(&pages), Arc::clone(&store));
         Ok(Arc::new(Self {
             data_dir: data_dir.to_owned(),
             settings,
@@ -120,6 +127,8 @@ impl App {
             search,
             admin_renderer,
             media_workers,
+            index_progress: Arc::default(),
+            metrics,
         }))
     }
 

@@ -95,6 +95,17 @@ pub struct PageCache {
     bytes: AtomicUsize,
     entries: RwLock<HashMap<String, Arc<CachedPage>>>,
     inflight: Mutex<HashSet<String>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// Lookups counted since start, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheCounts {
+    /// Lookups answered from the cache, fresh or (while another request rebuilds) stale.
+    pub hits: u64,
+    /// Lookups that had the page rendered.
+    pub misses: u64,
 }
 
 impl PageCache {
@@ -107,7 +118,14 @@ impl PageCache {
             bytes: AtomicUsize::new(0),
             entries: RwLock::new(HashMap::new()),
             inflight: Mutex::new(HashSet::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
+    }
+
+    /// Lookups answered and missed since start.
+    pub fn counts(&self) -> CacheCounts {
+        CacheCounts { hits: self.hits.load(Ordering::Relaxed), misses: self.misses.load(Ordering::Relaxed) }
     }
 
     /// Whether pages are cached.
@@ -133,7 +151,7 @@ impl PageCache {
         } else {
             None
         };
-        match found {
+        let lookup = match found {
             Some(page) if page.generation == generation => Lookup::Fresh(page),
             Some(page) => {
                 let won = self.inflight.lock().unwrap_or_else(PoisonError::into_inner).insert(key.to_owned());
@@ -144,7 +162,10 @@ impl PageCache {
                 }
             }
             None => Lookup::Render(RebuildClaim { cache: Arc::clone(self), key: None }),
-        }
+        };
+        let counter = if matches!(lookup, Lookup::Render(_)) { &self.misses } else { &self.hits };
+        counter.fetch_add(1, Ordering::Relaxed);
+        lookup
     }
 
     /// Keeps a rendered page, evicting others when over the size bound.
@@ -269,6 +290,16 @@ mod tests {
             cache.store(format!("/{i}"), page(&cache, "0123456789"));
         }
         assert!(cache.bytes() <= 64);
+    }
+
+    #[test]
+    fn lookups_are_counted_as_hits_and_misses() {
+        let cache = Arc::new(PageCache::new(true, 1 << 20));
+        drop(cache.lookup("/"));
+        cache.store("/".into(), page(&cache, "home"));
+        drop(cache.lookup("/"));
+        drop(cache.lookup("/"));
+        assert_eq!(cache.counts(), CacheCounts { hits: 2, misses: 1 });
     }
 
     #[test]

@@ -46,6 +46,7 @@ const TABLES: &[(&str, &[&str])] = &[
     ("search_", &["search"]),
     ("media_", &["media"]),
     ("database_", &["database"]),
+    ("operations_", &["operations"]),
 ];
 
 /// Every setting.
@@ -76,6 +77,8 @@ pub struct Settings {
     pub media: MediaSettings,
     /// Where content is stored: SQLite in the data directory, or PostgreSQL.
     pub database: DatabaseSettings,
+    /// What the server tells its operators.
+    pub operations: OperationsSettings,
 }
 
 impl Settings {
@@ -104,6 +107,21 @@ pub struct DatabaseSettings {
 impl Default for DatabaseSettings {
     fn default() -> Self {
         Self { url: None, pool_size: 16, pool_wait_ms: 2_000, connect_timeout_ms: 5_000 }
+    }
+}
+
+/// `[operations]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OperationsSettings {
+    /// Whether `/metrics` answers (Prometheus text). It shows counts and timings, no
+    /// content; a proxy in front keeps it from the public (see docs/deployment.md).
+    pub metrics: bool,
+}
+
+impl Default for OperationsSettings {
+    fn default() -> Self {
+        Self { metrics: true }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod jobs;
 pub mod media;
+pub mod metrics;
 pub mod publishing;
 pub mod rates;
 pub mod render;

@@ -2,6 +2,7 @@
 //! subcommand.
 
 mod api_key;
+mod backup;
 mod import;
 mod import_wxr;
 mod index;
@@ -72,6 +73,15 @@ enum Command {
     Media {
         #[command(subcommand)]
         action: MediaAction,
+    },
+    /// Copy the database and the media files into a new directory, consistently, while
+    /// the site serves.
+    Backup {
+        /// The new (or empty) directory to write into.
+        dest: PathBuf,
+        /// Data directory.
+        #[arg(long, env = "QALAM_DATA", default_value = DEFAULT_DATA_DIR)]
+        data: PathBuf,
     },
 }
 
@@ -259,6 +269,7 @@ impl Cli {
                 Command::Rates { action: RatesAction::Backfill { from, to, sources, data } } => {
                     rates::run_backfill(&data, from, to, &sources).await
                 }
+                Command::Backup { dest, data } => backup::run_backup(&data, &dest).await,
             }
         })
     }

@@ -24,10 +24,20 @@ pub async fn run(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode
     }
     let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(address = %listener.local_addr()?, data = %data.display(), "serving");
-    tokio::spawn(watch_content(Arc::clone(&app), WATCH_INTERVAL));
-    tokio::spawn(crate::jobs::rates::run_schedule(Arc::clone(&app)));
-    tokio::spawn(publish_scheduled(Arc::clone(&app), CHECK_INTERVAL));
+    let jobs = [
+        tokio::spawn(watch_content(Arc::clone(&app), WATCH_INTERVAL)),
+        tokio::spawn(crate::jobs::rates::run_schedule(Arc::clone(&app))),
+        tokio::spawn(publish_scheduled(Arc::clone(&app), CHECK_INTERVAL)),
+    ];
+    // Returns once the signal has come and every request under way has been answered.
     crate::web::serve(listener, app, shutdown_signal()).await?;
+    // Each job's writes are transactions, so stopping one between two of them loses
+    // nothing: the next start resumes from what the store holds.
+    for job in jobs {
+        job.abort();
+        let _ = job.await;
+    }
+    tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -50,5 +60,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
+    tracing::info!("shutting down: no new connections; answering the requests under way");
 }

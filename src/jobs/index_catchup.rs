@@ -23,10 +23,23 @@ use crate::search::{Indexer, SearchError};
 /// How often the store's content version is read.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
 
-/// Keeps the index current until dropped.
+/// Keeps the index current until dropped or stopped.
 #[derive(Debug)]
 pub struct IndexKeeper {
-    _stop: Sender<()>,
+    stop: Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl IndexKeeper {
+    /// Stops keeping the index current and waits for a comparison under way to end, so
+    /// that nothing writes the index once the server has stopped.
+    pub async fn stop(self) {
+        drop(self.stop);
+        let thread = self.thread;
+        if !matches!(tokio::task::spawn_blocking(move || thread.join()).await, Ok(Ok(()))) {
+            tracing::warn!("the search index keeper did not stop cleanly");
+        }
+    }
 }
 
 /// Takes the index writer and starts keeping the index current; `None` (with a log
@@ -36,10 +49,12 @@ pub fn keep_index_current(app: Arc<App>) -> Option<IndexKeeper> {
     let indexer = match app.search.indexer() {
         Ok(indexer) => indexer,
         Err(e @ SearchError::Locked(_)) => {
+            app.index_progress.not_kept();
             tracing::warn!(error = %e, "search results follow that process's index; this one will not write it");
             return None;
         }
         Err(e) => {
+            app.index_progress.not_kept();
             tracing::error!(error = %e, "cannot write the search index; search results will not follow changes");
             return None;
         }
@@ -56,7 +71,7 @@ pub fn keep_index_current(app: Arc<App>) -> Option<IndexKeeper> {
         .name("search-index".to_owned())
         .spawn(move || keep_current(&app, indexer, &runtime, &stopped));
     match spawned {
-        Ok(_) => Some(IndexKeeper { _stop: stop }),
+        Ok(thread) => Some(IndexKeeper { stop, thread }),
         Err(e) => {
             tracing::error!(error = %e, "cannot start the search index keeper");
             None
@@ -65,16 +80,21 @@ pub fn keep_index_current(app: Arc<App>) -> Option<IndexKeeper> {
 }
 
 fn keep_current(app: &App, mut indexer: Indexer, runtime: &Handle, stopped: &Receiver<()>) {
-    let mut sync = IndexSync::default();
+    let mut sync = IndexSync::new(Arc::clone(&app.index_progress));
     let mut seen = None;
     let mut first = true;
     loop {
         let version = runtime.block_on(app.store.content_version()).ok();
         if first || version.is_none() || version != seen {
             let started = Instant::now();
-            match runtime.block_on(sync.reconcile(app.store.as_ref(), &mut indexer, app.now())) {
+            let reconciled = runtime.block_on(sync.reconcile(app.store.as_ref(), &mut indexer, app.now()));
+            app.metrics.record_job("search_index_update", reconciled.is_ok());
+            match reconciled {
                 Ok(report) => {
                     seen = version;
+                    if let Some(version) = version {
+                        app.index_progress.in_step(version);
+                    }
                     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
                     if first {
                         tracing::info!(
@@ -96,6 +116,8 @@ fn keep_current(app: &App, mut indexer: Indexer, runtime: &Handle, stopped: &Rec
                 }
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "cannot update the search index; will try again"),
             }
+        } else if let Some(version) = version {
+            app.index_progress.in_step(version);
         }
         match stopped.recv_timeout(POLL_INTERVAL) {
             Err(RecvTimeoutError::Timeout) => {}

@@ -156,6 +156,9 @@ pub async fn fetch_round(app: &Arc<App>) -> RoundReport {
         sources.push(fetch_fallback(app, &fallback, &wanting).await);
     }
     for line in &sources {
+        if line.outcome != Outcome::Off {
+            app.metrics.record_rate_fetch(&line.source, !matches!(line.outcome, Outcome::Failed { .. }));
+        }
         match (&line.outcome, line.warnings.is_empty()) {
             (Outcome::Failed { .. }, _) => tracing::warn!("rates: {line}"),
             (_, false) => tracing::warn!("rates: {line}"),

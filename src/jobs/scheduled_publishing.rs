@@ -24,7 +24,9 @@ pub async fn publish_scheduled(app: Arc<App>, interval: Duration) {
         if !leadership.leads(app.store.as_ref()).await {
             continue;
         }
-        if let Err(e) = publish_due_articles(&app, app.now()).await {
+        let published = publish_due_articles(&app, app.now()).await;
+        app.metrics.record_job(Job::ScheduledPublishing.name(), published.is_ok());
+        if let Err(e) = published {
             tracing::warn!(error = %e, "cannot publish scheduled articles");
         }
     }

@@ -13,6 +13,8 @@
 //! its last change is therefore indexed again at the next comparison.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
@@ -43,14 +45,100 @@ impl SyncReport {
     }
 }
 
-/// The memory of one process's index writer between comparisons.
+/// How long the index counts as caught up after the writer last saw it in step with the
+/// store: a change made since is normally indexed within a few polls, so readiness does
+/// not flicker on every publish, while a writer that is stuck or failing is noticed.
+pub const IN_STEP_GRACE: Duration = Duration::from_secs(3);
+
+/// How far this process's search index has followed the store, written by the index
+/// writer and read by readiness checks and metrics.
 #[derive(Debug, Default)]
+pub struct IndexProgress {
+    state: Mutex<ProgressState>,
+}
+
+#[derive(Debug, Default)]
+struct ProgressState {
+    /// Whether this process could not take the index writer.
+    not_kept: bool,
+    /// The content version the index last matched, and when that was confirmed.
+    in_step: Option<(i64, Instant)>,
+    /// Articles still to (re)index or remove in the comparison under way.
+    behind: u64,
+}
+
+/// Whether the index has caught up with the store, as [`IndexProgress::status`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexStatus {
+    /// In step with the store, or was so moments ago.
+    CaughtUp,
+    /// Behind the store: `versions` content versions, `articles` articles still to do
+    /// in the comparison under way.
+    Behind {
+        /// Content versions between the store and what the index last matched (the
+        /// whole store version when it never matched).
+        versions: i64,
+        /// Articles left in the comparison under way.
+        articles: u64,
+    },
+    /// This process does not write its index (another process holds the writer), so it
+    /// cannot tell.
+    NotKept,
+}
+
+impl IndexProgress {
+    /// Records that this process could not take the index writer.
+    pub fn not_kept(&self) {
+        self.lock().not_kept = true;
+    }
+
+    /// Records that the index matches the store at content version `version`.
+    pub fn in_step(&self, version: i64) {
+        let mut state = self.lock();
+        state.in_step = Some((version, Instant::now()));
+        state.behind = 0;
+    }
+
+    fn behind(&self, articles: usize) {
+        self.lock().behind = articles as u64;
+    }
+
+    /// The index's state against the store's current content version.
+    pub fn status(&self, store_version: i64) -> IndexStatus {
+        let state = self.lock();
+        if state.not_kept {
+            return IndexStatus::NotKept;
+        }
+        match state.in_step {
+            Some((version, _)) if version == store_version => IndexStatus::CaughtUp,
+            Some((_, at)) if at.elapsed() < IN_STEP_GRACE => IndexStatus::CaughtUp,
+            Some((version, _)) => {
+                IndexStatus::Behind { versions: store_version.saturating_sub(version).max(1), articles: state.behind }
+            }
+            None => IndexStatus::Behind { versions: store_version.max(1), articles: state.behind },
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ProgressState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The memory of one process's index writer between comparisons.
+#[derive(Debug)]
 pub struct IndexSync {
     /// When (by the application's clock) each article was last indexed here.
     indexed_at: HashMap<i64, Timestamp>,
+    /// Where the comparison under way reports how much is left.
+    progress: Arc<IndexProgress>,
 }
 
 impl IndexSync {
+    /// A writer's memory that reports its progress to `progress`.
+    pub fn new(progress: Arc<IndexProgress>) -> Self {
+        Self { indexed_at: HashMap::new(), progress }
+    }
+
     /// Brings the index up to date with the store and commits. Indexing is CPU work that
     /// blocks: run this on a thread of its own, not on the async runtime's workers.
     pub async fn reconcile(
@@ -80,6 +168,8 @@ impl IndexSync {
             report.removed += 1;
         }
         let mut uncommitted = report.removed;
+        let mut left = stale.len();
+        self.progress.behind(left);
         for ids in stale.chunks(BATCH) {
             for article in store.articles_by_id(ids).await? {
                 if article.status == Status::Published {
@@ -96,6 +186,8 @@ impl IndexSync {
                 indexer.commit()?;
                 uncommitted = 0;
             }
+            left -= ids.len();
+            self.progress.behind(left);
         }
         if uncommitted > 0 {
             indexer.commit()?;

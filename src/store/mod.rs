@@ -24,7 +24,7 @@ pub use media::{MediaAdded, MediaItem, MediaPage, MediaStore, NewMedia};
 pub use newsroom::Newsroom;
 pub use postgres::{PostgresOptions, PostgresStore};
 pub use rates::{OfficialRate, RateHistory};
-pub use sqlite::SqliteStore;
+pub use sqlite::{DatabaseCopy, SqliteStore, copy_database};
 
 /// A failure inside the store; the web layer shows none of it to readers.
 #[derive(Debug, thiserror::Error)]
@@ -230,6 +230,17 @@ pub struct ImportedAuthor {
     pub author: crate::domain::article::AuthorRef,
 }
 
+/// How the store's pool of database connections is used, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolStatus {
+    /// Connections open, idle or in use.
+    pub size: usize,
+    /// Connections answering a call right now.
+    pub in_use: usize,
+    /// The most the pool opens, if it has a bound.
+    pub max: Option<usize>,
+}
+
 /// An old address and the site-relative address it now leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
@@ -313,6 +324,9 @@ pub trait Store: Newsroom + MediaStore + Coordination + Send + Sync + 'static {
 
     /// A counter that changes whenever content changes, in any process.
     async fn content_version(&self) -> StoreResult<i64>;
+
+    /// How the pool of database connections is used right now.
+    fn pool_status(&self) -> PoolStatus;
 
     /// Creates or replaces articles by slug, all in one transaction.
     async fn save_articles(&self, drafts: Vec<ArticleDraft>, now: Timestamp) -> StoreResult<Vec<SaveOutcome>>;

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
@@ -19,7 +20,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use rust_decimal::Decimal;
 
 use super::migrations::{apply_sqlite, db};
-use super::{ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, SitemapEntry, TagStats};
+use super::{ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, PoolStatus, SitemapEntry, TagStats};
 use super::{
     ArticleStamp, Listing, ListingFilter, OfficialRate, RateHistory, SaveOutcome, Store, StoreError, StoreResult,
     TagBlock,
@@ -32,6 +33,9 @@ use crate::domain::picture::Picture;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 
+pub use backup::{DatabaseCopy, copy_database};
+
+mod backup;
 mod catalog;
 mod coordination;
 mod imports;
@@ -56,6 +60,8 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Arc<Mutex<Connection>>,
     readers: Mutex<Vec<Connection>>,
+    /// Read connections taken from the pool (or opened) and not yet given back.
+    readers_in_use: AtomicUsize,
     totals: Mutex<ListingTotals>,
 }
 
@@ -70,6 +76,7 @@ impl SqliteStore {
             path: path.to_owned(),
             writer: Arc::new(Mutex::new(writer)),
             readers: Mutex::new(Vec::new()),
+            readers_in_use: AtomicUsize::new(0),
             totals: Mutex::new(ListingTotals::default()),
         })
     }
@@ -85,6 +92,7 @@ impl SqliteStore {
                 conn
             }
         };
+        self.readers_in_use.fetch_add(1, Ordering::Relaxed);
         // One read transaction for all the queries of a call: one consistent snapshot,
         // and the WAL read lock is taken once instead of once per statement.
         let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut stmt| stmt.execute([])).map_err(db);
@@ -97,6 +105,7 @@ impl SqliteStore {
         if idle.len() < MAX_IDLE_READERS {
             idle.push(conn);
         }
+        self.readers_in_use.fetch_sub(1, Ordering::Relaxed);
         result
     }
 
@@ -741,6 +750,14 @@ impl Store for SqliteStore {
                 .query_row([], |r| r.get(0))
                 .map_err(db)
         })
+    }
+
+    /// The read connections only: the one write connection is always open. There is no
+    /// bound: when every kept reader is busy another is opened, and at most
+    /// `MAX_IDLE_READERS` are kept once given back.
+    fn pool_status(&self) -> PoolStatus {
+        let in_use = self.readers_in_use.load(Ordering::Relaxed);
+        PoolStatus { size: lock(&self.readers).len() + in_use, in_use, max: None }
     }
 
     async fn save_articles(&self, drafts: Vec<ArticleDraft>, now: Timestamp) -> StoreResult<Vec<SaveOutcome>> {

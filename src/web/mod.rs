@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod feeds;
 pub mod ghost;
+pub mod operations;
 pub mod routes;
 pub mod site;
 
@@ -18,13 +19,19 @@ use tokio::net::TcpListener;
 use crate::app::App;
 
 /// Serves `app` on `listener` until `shutdown` completes, keeping the search index in
-/// step with the store meanwhile (see [`crate::jobs::index_catchup`]).
+/// step with the store meanwhile (see [`crate::jobs::index_catchup`]). Once `shutdown`
+/// completes no connection is accepted; requests under way are answered, then the index
+/// writer is stopped before this returns.
 pub async fn serve(
     listener: TcpListener,
     app: Arc<App>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let _index_keeper = crate::jobs::index_catchup::keep_index_current(Arc::clone(&app));
+    let index_keeper = crate::jobs::index_catchup::keep_index_current(Arc::clone(&app));
     let service = routes::router(app).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+    if let Some(keeper) = index_keeper {
+        keeper.stop().await;
+    }
+    served
 }

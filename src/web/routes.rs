@@ -40,6 +40,7 @@ use super::ghost::{
     browse_authors, browse_pages, browse_posts, browse_settings, browse_tags, ghost_not_found, guard_ghost,
     read_author, read_author_by_slug, read_post, read_post_by_slug, read_tag, read_tag_by_slug,
 };
+use super::operations::{count_requests, show_health, show_metrics, show_readiness};
 use super::site::archive::{
     list_author_archive, list_country_archive, list_latest, list_month_archive, list_section_archive,
     list_topic_archive,
@@ -169,6 +170,13 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(from_fn_with_state(Arc::clone(&app), admin_problems))
         .route("/admin/static/{file}", get(serve_admin_static));
 
+    // For operators and their load balancers: answered plainly, outside the error pages
+    // and the redirects of old addresses.
+    let operations = Router::new()
+        .route("/healthz", get(show_health))
+        .route("/readyz", get(show_readiness))
+        .route("/metrics", get(show_metrics));
+
     Router::new()
         .merge(site)
         .merge(feeds)
@@ -183,5 +191,8 @@ pub fn router(app: Arc<App>) -> Router {
         // is rendered; outside the page cache, which keys on the path alone (`/?p=12`).
         .layer(from_fn_with_state(Arc::clone(&app), redirect_old_links))
         .layer(from_fn_with_state(Arc::clone(&app), themed_errors))
+        .merge(operations)
+        // Outermost, so that every answer is counted as it finally leaves.
+        .layer(from_fn_with_state(Arc::clone(&app), count_requests))
         .with_state(app)
 }

@@ -17,6 +17,7 @@ mod import_cli;
 mod listing;
 mod media;
 mod nodes;
+mod operations;
 pub mod other_writers;
 mod rates;
 mod search;
