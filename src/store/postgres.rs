@@ -24,7 +24,8 @@ use tokio_postgres::{NoTls, Row};
 use super::migrations::apply_postgres;
 use super::{
     ApiKeyInfo, ArticleQuery, ArticleStamp, AuthorStats, ImportOutcome, ImportedArticle, ImportedAuthor, KeyAdded,
-    Listing, ListingFilter, OfficialRate, PoolStatus, RateHistory, Redirect, SaveOutcome, SitemapEntry, Store, TagBlock, TagStats,
+    Listing, ListingFilter, OfficialRate, PoolStatus, RateHistory, Redirect, SaveOutcome, SitemapEntry, Store,
+    TagBlock, TagStats,
 };
 use super::{StoreError, StoreResult};
 use crate::domain::article::{Article, ArticleDraft, ArticleSummary, Language, Status};
@@ -254,7 +255,11 @@ fn summary_from_row(row: &Row) -> StoreResult<ArticleSummary> {
 impl Store for PostgresStore {
     fn pool_status(&self) -> PoolStatus {
         let status = self.pool.status();
-        PoolStatus { size: status.size, in_use: status.size.saturating_sub(status.available), max: Some(status.max_size) }
+        PoolStatus {
+            size: status.size,
+            in_use: status.size.saturating_sub(status.available),
+            max: Some(status.max_size),
+        }
     }
 
     async fn published_article(&self, slug: &Slug, now: Timestamp) -> StoreResult<Option<Article>> {

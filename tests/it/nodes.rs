@@ -12,7 +12,7 @@ use tempfile::TempDir;
 use tokio_postgres::NoTls;
 
 use crate::admin::{article_id, owner_at, write};
-use crate::helpers::{ArticleSpec, client, output_text, run_qalam, write_lines};
+use crate::helpers::{ArticleSpec, Options, client, output_text, run_qalam, spawn_app_with, write_lines};
 use crate::other_writers::poll_until_contains;
 use crate::serve_process::{ServeProcess, start_serve_with};
 use crate::test_database::TestDatabase;
@@ -293,4 +293,38 @@ async fn the_site_recovers_by_itself_after_postgresql_restarts_under_traffic() {
     assert_eq!(api.status(), StatusCode::OK, "a query after the restart works");
     drop(node);
     drop(server);
+}
+
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_with_retry_after_instead_of_hanging() {
+    let Some(db) = TestDatabase::create("an_exhausted_pool_answers_503_with_retry_after_instead_of_hanging").await
+    else {
+        return;
+    };
+    let app = spawn_app_with(
+        Options::default()
+            .env("QALAM_DATABASE_URL", &db.url)
+            .env("QALAM_DATABASE_POOL_SIZE", "1")
+            .env("QALAM_DATABASE_POOL_WAIT_MS", "300"),
+    )
+    .await;
+    // Another session locks the articles, so the node's one connection stays busy
+    // answering the first request.
+    let (locker, connection) = tokio_postgres::connect(&db.url, NoTls).await.expect("connect");
+    tokio::spawn(connection);
+    locker.batch_execute("BEGIN; LOCK TABLE articles IN ACCESS EXCLUSIVE MODE").await.expect("lock");
+    let first = tokio::spawn({
+        let request = app.client.get(app.url("/"));
+        async move { request.send().await.expect("answered").status() }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let second = app.client.get(app.url("/api/v1/articles")).send().await.expect("answered");
+    assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(second.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("2"));
+    assert!(started.elapsed() < Duration::from_secs(3), "answered after the pool's wait, not hung");
+    locker.batch_execute("COMMIT").await.expect("unlock");
+    assert_eq!(first.await.expect("first request"), StatusCode::OK, "the first request finishes once unlocked");
+    drop(app);
+    db.drop_database().await;
 }

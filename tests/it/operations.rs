@@ -303,3 +303,23 @@ async fn backup_refuses_a_destination_that_is_not_empty() {
     assert!(stderr.contains("not empty"), "{stderr}");
     assert_eq!(std::fs::read(dest.path().join("keep.txt")).expect("kept"), b"mine");
 }
+
+#[tokio::test]
+async fn backup_of_a_postgresql_newsroom_points_to_pg_dump_and_writes_nothing() {
+    let data = tempfile::tempdir().expect("data dir");
+    let target = tempfile::tempdir().expect("backup dir");
+    let dest = target.path().join("nightly");
+    let output = run_qalam([
+        OsString::from("backup"),
+        dest.clone().into(),
+        "--data".into(),
+        data.path().into(),
+        "--database-url".into(),
+        "postgres://qalam@db.invalid/qalam".into(),
+    ])
+    .await;
+    let (_, stderr) = output_text(&output);
+    assert!(!output.status.success());
+    assert!(stderr.contains("pg_dump"), "{stderr}");
+    assert!(!dest.exists(), "nothing written");
+}
