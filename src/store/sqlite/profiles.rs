@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{author_from_row, db, tag_from_row};
 use crate::store::newsroom::{AuthorEdit, AuthorProfile, ProfileSaved, TagEdit, TagProfile};
+use crate::store::redirect_key::redirect_key;
 use crate::store::{Redirect, StoreResult};
 
 fn count(n: i64) -> u64 {
@@ -123,7 +124,7 @@ pub(super) fn redirects(conn: &Connection) -> StoreResult<Vec<Redirect>> {
 pub(super) fn remove_redirect(conn: &mut Connection, from: &str) -> StoreResult<bool> {
     conn.prepare_cached("DELETE FROM redirects WHERE path = ?1")
         .map_err(db)?
-        .execute([super::imports::redirect_key(from)])
+        .execute([redirect_key(from)])
         .map(|n| n > 0)
         .map_err(db)
 }

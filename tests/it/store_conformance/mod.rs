@@ -3,6 +3,8 @@
 //! per test). The tests speak only through the `Store` trait the site uses.
 
 mod content;
+mod media;
+mod newsroom;
 mod schema;
 
 use std::sync::Arc;
