@@ -123,7 +123,7 @@ pub(super) fn redirects(conn: &Connection) -> StoreResult<Vec<Redirect>> {
 pub(super) fn remove_redirect(conn: &mut Connection, from: &str) -> StoreResult<bool> {
     conn.prepare_cached("DELETE FROM redirects WHERE path = ?1")
         .map_err(db)?
-        .execute([super::imports::redirect_key(from)])
+        .execute([crate::store::redirects::redirect_key(from)])
         .map(|n| n > 0)
         .map_err(db)
 }
