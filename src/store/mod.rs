@@ -7,9 +7,11 @@ pub mod media;
 mod migrations;
 pub mod newsroom;
 mod postgres;
+mod query_plan;
 mod rates;
-mod redirect_key;
+mod redirects;
 mod sqlite;
+mod wordpress;
 
 use async_trait::async_trait;
 use jiff::Timestamp;

@@ -6,7 +6,7 @@
 
 use super::{PostgresStore, author_from_row, count, db, get, tag_from_row, write_transaction};
 use crate::store::newsroom::{AuthorEdit, AuthorProfile, ProfileSaved, TagEdit, TagProfile};
-use crate::store::redirect_key::redirect_key;
+use crate::store::redirects::redirect_key;
 use crate::store::{Redirect, StoreResult};
 
 pub(super) async fn tag_profiles(store: &PostgresStore) -> StoreResult<Vec<TagProfile>> {

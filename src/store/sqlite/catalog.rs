@@ -12,9 +12,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{ListingQuery, Unix, article_from_row, author_from_row, db, tag_from_row};
 use crate::domain::article::Article;
-use crate::store::{
-    ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, ListingFilter, SitemapEntry, StoreError, StoreResult, TagStats,
-};
+use crate::store::query_plan::{QueryPlan, plan};
+use crate::store::{ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, SitemapEntry, StoreError, StoreResult, TagStats};
 
 /// Every condition of an [`ArticleQuery`] as one static statement; a condition that is
 /// not asked is bound to a value that always holds.
@@ -34,31 +33,6 @@ const LANGUAGE_IDS: &str = "SELECT id FROM articles
 
 const LANGUAGE_COUNT: &str =
     "SELECT COUNT(*) FROM articles WHERE language = ?1 AND status = 'published' AND published_at <= ?2";
-
-/// How a query is best answered.
-enum Plan<'a> {
-    /// By a listing the site's archives already use.
-    Listing(ListingFilter),
-    /// By the language index.
-    Language(&'a str),
-    /// By the general statement.
-    General,
-}
-
-fn plan(query: &ArticleQuery) -> Plan<'_> {
-    let ArticleQuery { tags, author, language, from, until } = query;
-    match (tags.as_slice(), author, language, from.is_some() || until.is_some()) {
-        ([], None, None, false) => Plan::Listing(ListingFilter::All),
-        ([tag], None, None, false) => Plan::Listing(ListingFilter::Tag(*tag)),
-        ([], Some(author), None, false) => Plan::Listing(ListingFilter::Author(*author)),
-        ([], None, None, true) => Plan::Listing(ListingFilter::Period {
-            from: from.unwrap_or(Timestamp::MIN),
-            until: until.unwrap_or(Timestamp::MAX),
-        }),
-        ([], None, Some(language), false) => Plan::Language(language.as_str()),
-        _ => Plan::General,
-    }
-}
 
 /// Values of `?2`…`?6` of [`MATCHING`].
 struct Bindings<'a> {
@@ -92,15 +66,15 @@ pub(super) fn find_ids(
     let now = now.as_second();
     let skip = i64::try_from(offset).unwrap_or(i64::MAX);
     match plan(query) {
-        Plan::Listing(filter) => ListingQuery::new(&filter, now).ids(conn, offset, limit),
-        Plan::Language(language) => conn
+        QueryPlan::Listing(filter) => ListingQuery::new(&filter, now).ids(conn, offset, limit),
+        QueryPlan::Language(language) => conn
             .prepare_cached(LANGUAGE_IDS)
             .map_err(db)?
             .query_map(params![language, now, limit, skip], |r| r.get::<_, i64>(0))
             .map_err(db)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(db),
-        Plan::General => {
+        QueryPlan::General => {
             let b = Bindings::of(query)?;
             let sql = format!("SELECT a.id {MATCHING} ORDER BY a.published_at DESC, a.id DESC LIMIT ?7 OFFSET ?8");
             conn.prepare_cached(&sql)
@@ -119,13 +93,13 @@ pub(super) fn find_ids(
 pub(super) fn count(conn: &Connection, query: &ArticleQuery, now: Timestamp) -> StoreResult<u64> {
     let now = now.as_second();
     let total: i64 = match plan(query) {
-        Plan::Listing(filter) => return ListingQuery::new(&filter, now).total(conn),
-        Plan::Language(language) => conn
+        QueryPlan::Listing(filter) => return ListingQuery::new(&filter, now).total(conn),
+        QueryPlan::Language(language) => conn
             .prepare_cached(LANGUAGE_COUNT)
             .map_err(db)?
             .query_row(params![language, now], |r| r.get(0))
             .map_err(db)?,
-        Plan::General => {
+        QueryPlan::General => {
             let b = Bindings::of(query)?;
             let sql = format!("SELECT COUNT(*) {MATCHING}");
             conn.prepare_cached(&sql)

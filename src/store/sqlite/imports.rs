@@ -10,9 +10,10 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{db, save_article};
-use crate::domain::slug::{MAX_SLUG_LEN, Slug};
-use crate::store::redirect_key::redirect_key;
-use crate::store::{ImportOutcome, ImportedArticle, ImportedAuthor, Redirect, SaveOutcome, StoreError, StoreResult};
+use crate::domain::slug::Slug;
+use crate::store::redirects::redirect_key;
+use crate::store::wordpress::{imported_updated_at, no_free_slug, old_address_keys, slug_candidates};
+use crate::store::{ImportOutcome, ImportedArticle, ImportedAuthor, Redirect, SaveOutcome, StoreResult};
 
 /// Saves imported posts in one transaction.
 pub(super) fn save_articles(
@@ -55,17 +56,10 @@ fn save_one(tx: &Connection, mut item: ImportedArticle, now: i64) -> StoreResult
         .map_err(db)?
         .query_row([item.draft.slug.as_str()], |r| r.get(0))
         .map_err(db)?;
-    // The article shows WordPress's last change, not the moment of the import. A changed
-    // post must still move its version forward, which the search index compares.
-    let mut updated_at = item.modified_at.as_second().max(item.draft.published_at.as_second());
-    if let Some((_, _, before, old_slug)) = mapped {
-        updated_at = updated_at.max(before + 1);
-        // The article's own earlier address, for whoever linked to it here.
-        item.old_paths.push(format!("/{old_slug}/"));
-    }
+    let (previous_updated_at, previous_slug) = mapped.map(|(_, _, before, slug)| (before, slug)).unzip();
     tx.prepare_cached("UPDATE articles SET updated_at = ?1 WHERE id = ?2")
         .map_err(db)?
-        .execute(params![updated_at, article_id])
+        .execute(params![imported_updated_at(&item, previous_updated_at), article_id])
         .map_err(db)?;
     tx.prepare_cached(
         "INSERT INTO wordpress_posts (wp_id, article_id, fingerprint) VALUES (?1, ?2, ?3)
@@ -74,12 +68,7 @@ fn save_one(tx: &Connection, mut item: ImportedArticle, now: i64) -> StoreResult
     .map_err(db)?
     .execute(params![item.wp_id, article_id, item.fingerprint])
     .map_err(db)?;
-    let own_path = format!("/{}/", item.draft.slug);
-    for path in &item.old_paths {
-        let key = redirect_key(path);
-        if key == own_path {
-            continue;
-        }
+    for key in old_address_keys(&item, previous_slug.as_deref()) {
         tx.prepare_cached(
             "INSERT INTO redirects (path, article_id, target) VALUES (?1, ?2, NULL)
              ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id, target = NULL",
@@ -94,30 +83,17 @@ fn save_one(tx: &Connection, mut item: ImportedArticle, now: i64) -> StoreResult
     })
 }
 
-/// The slug a post gets: the one it asks for unless another article holds it, then the
-/// same with the post id appended (stable from one import to the next).
+/// The first of the post's [`slug_candidates`] that no other article holds.
 fn free_slug(tx: &Connection, wanted: &Slug, wp_id: i64, mine: Option<i64>) -> StoreResult<Slug> {
     let mut holder = tx.prepare_cached("SELECT id FROM articles WHERE slug = ?1").map_err(db)?;
-    for attempt in 0..10u32 {
-        let candidate = match attempt {
-            0 => wanted.clone(),
-            1 => suffixed(wanted, &format!("-{wp_id}"))?,
-            n => suffixed(wanted, &format!("-{wp_id}-{n}"))?,
-        };
+    for candidate in slug_candidates(wanted, wp_id) {
+        let candidate = candidate?;
         let held_by: Option<i64> = holder.query_row([candidate.as_str()], |r| r.get(0)).optional().map_err(db)?;
         if held_by.is_none() || held_by == mine {
             return Ok(candidate);
         }
     }
-    Err(StoreError::Invalid(format!("no free slug for WordPress post {wp_id} ({wanted})")))
-}
-
-fn suffixed(slug: &Slug, suffix: &str) -> StoreResult<Slug> {
-    let mut base = slug.as_str()[..slug.as_str().len().min(MAX_SLUG_LEN - suffix.len())].to_owned();
-    while base.ends_with('-') {
-        base.pop();
-    }
-    Slug::parse(&format!("{base}{suffix}")).map_err(|e| StoreError::Invalid(format!("slug {base}{suffix}: {e}")))
+    Err(no_free_slug(wanted, wp_id))
 }
 
 /// Creates or updates the authors behind WordPress users, in one transaction.

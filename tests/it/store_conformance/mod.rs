@@ -2,6 +2,7 @@
 //! against PostgreSQL when `QALAM_TEST_DATABASE_URL` names a server (a fresh database
 //! per test). The tests speak only through the `Store` trait the site uses.
 
+mod catalog;
 mod content;
 mod media;
 mod newsroom;

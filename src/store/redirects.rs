@@ -1,8 +1,9 @@
-//! The one way old addresses are compared, by every engine's redirect table.
+//! How every engine compares old addresses: a redirect is stored and looked up under
+//! one key, so the address a browser sends finds the one a WordPress export wrote.
 
-/// How old addresses are compared: percent-escapes decoded (a browser sends `%D0%BF`
-/// where a WordPress export wrote `%d0%bf`; both are `п`), letters lowercased (WordPress
-/// answers its addresses in any case) and runs of slashes collapsed.
+/// An old address as stored and looked up: percent-escapes decoded (a browser sends
+/// `%D0%BF` where a WordPress export wrote `%d0%bf`; both are `п`), letters lowercased
+/// (WordPress answers its addresses in any case) and runs of slashes collapsed.
 pub(crate) fn redirect_key(path: &str) -> String {
     let bytes = path.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
