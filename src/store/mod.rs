@@ -8,6 +8,7 @@ mod migrations;
 pub mod newsroom;
 mod postgres;
 mod rates;
+mod related;
 mod sqlite;
 
 use async_trait::async_trait;
