@@ -10,6 +10,7 @@ mod postgres;
 mod query_plan;
 mod rates;
 mod redirects;
+mod related;
 mod sqlite;
 mod wordpress;
 

@@ -68,6 +68,8 @@ pub struct PostgresStore {
     config: tokio_postgres::Config,
     /// Word of content changes, started by the first caller that wants it.
     notices: OnceLock<watch::Receiver<u64>>,
+    /// Listing sizes, counted once per content version.
+    totals: std::sync::Mutex<reading::ListingTotals>,
 }
 
 impl PostgresStore {
@@ -88,7 +90,7 @@ impl PostgresStore {
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Invalid(format!("database pool: {e}")))?;
-        let store = Self { pool, options, config, notices: OnceLock::new() };
+        let store = Self { pool, options, config, notices: OnceLock::new(), totals: std::sync::Mutex::default() };
         let mut client = store.client().await?;
         apply_postgres(&mut client).await?;
         Ok(store)

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -17,9 +16,10 @@ use jiff::civil::Date;
 use rusqlite::config::DbConfig;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
-use rust_decimal::Decimal;
 
 use super::migrations::{apply_sqlite, db};
+use super::rates::{StoredRate, latest_and_previous, one_per_day, rate_date};
+use super::related::{RELATED_PER_TAG, rank_related};
 use super::{ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, PoolStatus, SitemapEntry, TagStats};
 use super::{
     ArticleStamp, Listing, ListingFilter, OfficialRate, RateHistory, SaveOutcome, Store, StoreError, StoreResult,
@@ -419,9 +419,6 @@ fn count_rows(conn: &Connection, sql: &str, key: i64, until: i64) -> StoreResult
     Ok(u64::try_from(total).unwrap_or(0))
 }
 
-/// Candidates per tag when looking for related articles.
-const RELATED_PER_TAG: u32 = 24;
-
 /// Articles sharing the most tags with `article`, among the latest few of each of its
 /// tags up to a month after it: a handful of index range scans, whatever the archive size.
 fn related_ids(conn: &Connection, article: &Article, limit: u32, now: i64) -> StoreResult<Vec<i64>> {
@@ -433,7 +430,7 @@ fn related_ids(conn: &Connection, article: &Article, limit: u32, now: i64) -> St
              ORDER BY published_at DESC, article_id DESC LIMIT ?4",
         )
         .map_err(db)?;
-    let mut shared: Vec<(i64, u32, i64)> = Vec::new();
+    let mut candidates: Vec<(i64, i64)> = Vec::new();
     for tag in &article.tags {
         let rows = stmt
             .query_map(params![tag.id, horizon, article.id, RELATED_PER_TAG], |r| {
@@ -441,15 +438,10 @@ fn related_ids(conn: &Connection, article: &Article, limit: u32, now: i64) -> St
             })
             .map_err(db)?;
         for row in rows {
-            let (id, published_at) = row.map_err(db)?;
-            match shared.iter_mut().find(|(other, _, _)| *other == id) {
-                Some(entry) => entry.1 += 1,
-                None => shared.push((id, 1, published_at)),
-            }
+            candidates.push(row.map_err(db)?);
         }
     }
-    shared.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
-    Ok(shared.into_iter().take(limit as usize).map(|(id, _, _)| id).collect())
+    Ok(rank_related(candidates, limit))
 }
 
 #[async_trait]
@@ -597,39 +589,14 @@ impl Store for SqliteStore {
                      ) WHERE n <= 2 ORDER BY currency, n",
                 )
                 .map_err(db)?
-                .query_map([quote], |row| {
-                    let date: String = row.get(2)?;
-                    let rate: String = row.get(4)?;
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        date,
-                        row.get::<_, String>(3)?,
-                        rate,
-                        row.get::<_, u32>(5)?,
-                        row.get::<_, Unix>(6)?.0,
-                    ))
-                })
+                .query_map([quote], stored_rate)
                 .map_err(db)?
                 .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(db)?;
-            let mut out: Vec<RateHistory> = Vec::new();
-            for (currency, quote, date, source, rate, scale, fetched_at) in rows {
-                let rate = OfficialRate {
-                    date: Date::from_str(&date).map_err(|e| StoreError::Invalid(format!("rate date {date:?}: {e}")))?,
-                    rate: Decimal::from_str(&rate).map_err(|e| StoreError::Invalid(format!("rate {rate:?}: {e}")))?,
-                    currency,
-                    quote,
-                    source,
-                    scale,
-                    fetched_at,
-                };
-                match out.last_mut() {
-                    Some(history) if history.latest.currency == rate.currency => history.previous = Some(rate),
-                    _ => out.push(RateHistory { latest: rate, previous: None }),
-                }
-            }
-            Ok(out)
+                .map_err(db)?
+                .into_iter()
+                .map(StoredRate::into_rate)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(latest_and_previous(rows))
         })
     }
 
@@ -810,8 +777,7 @@ impl Store for SqliteStore {
                 .map_err(db)?
                 .query_row([], |r| r.get(0))
                 .map_err(db)?;
-            date.map(|d| Date::from_str(&d).map_err(|e| StoreError::Invalid(format!("rate date {d:?}: {e}"))))
-                .transpose()
+            date.as_deref().map(rate_date).transpose()
         })
     }
 
@@ -828,14 +794,8 @@ impl Store for SqliteStore {
                 .map_err(db)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(db)?;
-            let mut out: Vec<OfficialRate> = Vec::with_capacity(rows.len());
-            for row in rows {
-                let rate = row.into_rate()?;
-                if out.last().is_none_or(|last| last.date != rate.date) {
-                    out.push(rate);
-                }
-            }
-            Ok(out)
+            let rates = rows.into_iter().map(StoredRate::into_rate).collect::<StoreResult<Vec<_>>>()?;
+            Ok(one_per_day(rates))
         })
     }
 
@@ -934,17 +894,6 @@ impl Store for SqliteStore {
     }
 }
 
-/// A `rates` row as read, before its text columns are checked.
-struct StoredRate {
-    currency: String,
-    quote: String,
-    date: String,
-    source: String,
-    rate: String,
-    scale: u32,
-    fetched_at: Timestamp,
-}
-
 /// Reads `currency, quote, rate_date, source, rate, scale, fetched_at`.
 fn stored_rate(row: &Row<'_>) -> rusqlite::Result<StoredRate> {
     Ok(StoredRate {
@@ -956,24 +905,6 @@ fn stored_rate(row: &Row<'_>) -> rusqlite::Result<StoredRate> {
         scale: row.get(5)?,
         fetched_at: row.get::<_, Unix>(6)?.0,
     })
-}
-
-impl StoredRate {
-    fn into_rate(self) -> StoreResult<OfficialRate> {
-        let date =
-            Date::from_str(&self.date).map_err(|e| StoreError::Invalid(format!("rate date {:?}: {e}", self.date)))?;
-        let rate =
-            Decimal::from_str(&self.rate).map_err(|e| StoreError::Invalid(format!("rate {:?}: {e}", self.rate)))?;
-        Ok(OfficialRate {
-            currency: self.currency,
-            quote: self.quote,
-            date,
-            source: self.source,
-            rate,
-            scale: self.scale,
-            fetched_at: self.fetched_at,
-        })
-    }
 }
 
 fn tags_of_kind(conn: &Connection, kind: TagKind) -> StoreResult<Vec<Tag>> {

@@ -4,6 +4,7 @@ use std::str::FromStr;
 
 use jiff::civil::date;
 use qalam::domain::article::Status;
+use qalam::domain::body::{Body, BodySource};
 use qalam::domain::slug::Slug;
 use qalam::domain::taxonomy::TagKind;
 use qalam::store::{KeyAdded, ListingFilter, OfficialRate, SaveOutcome};
@@ -233,6 +234,90 @@ async fn stamps_and_lookups_by_id_cover_every_article_whatever_its_status() {
         let summaries = b.store.published_summaries(&reversed, at(3), 50).await.expect("summaries");
         assert_eq!(summaries.len(), 1, "{}: only the public one", b.name);
         assert_eq!(summaries[0].slug.as_str(), "shown");
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn tags_are_ordered_by_name_byte_by_byte_whatever_the_database_collation() {
+    for b in backends("tags_are_ordered_by_name_byte_by_byte_whatever_the_database_collation").await {
+        let drafts = vec![
+            draft("one", "A B", "aral sea", at(1)),
+            draft("two", "A B", "Zhetisu", at(2)),
+            draft("three", "A B", "Almaty", at(3)),
+        ];
+        b.store.save_articles(drafts, at(4)).await.expect("save");
+        let names: Vec<_> = b.store.tags(TagKind::Country).await.expect("tags").into_iter().map(|t| t.name).collect();
+        assert_eq!(names, ["Almaty", "Zhetisu", "aral sea"], "{}", b.name);
+        let blocks = b.store.latest_by_tag_kind(TagKind::Country, 3, at(5), 50).await.expect("blocks");
+        let names: Vec<_> = blocks.iter().map(|block| block.tag.name.as_str()).collect();
+        assert_eq!(names, ["Almaty", "Zhetisu", "aral sea"], "{}: blocks in the order of tags", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_card_carries_the_lead_for_a_short_excerpt_and_the_whole_text_for_a_long_one() {
+    for b in backends("a_card_carries_the_lead_for_a_short_excerpt_and_the_whole_text_for_a_long_one").await {
+        let mut long = draft("long", "A B", "Kazakhstan", at(0));
+        let words: Vec<String> = (0..300).map(|i| format!("word{i}")).collect();
+        long.body = Body::from_source(BodySource::Markdown(words.join(" ")));
+        b.store.save_articles(vec![long], at(0)).await.expect("save");
+        let short = b.store.list_published(&ListingFilter::All, at(1), 0, 1, 50).await.expect("list");
+        let lead = short.items[0].lead_text.split_whitespace().count();
+        assert!(lead > 50 && lead < 300, "{}: {lead} words for a 50-word excerpt", b.name);
+        let whole = b.store.latest_published(&ListingFilter::All, at(1), 1, 200).await.expect("latest");
+        assert_eq!(whole[0].lead_text.split_whitespace().count(), 300, "{}: the whole text", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn summaries_by_id_keep_the_order_asked_for_and_carry_bylines_and_tags() {
+    for b in backends("summaries_by_id_keep_the_order_asked_for_and_carry_bylines_and_tags").await {
+        let drafts = vec![draft("first", "A B", "Kazakhstan", at(1)), draft("second", "C D", "Uzbekistan", at(2))];
+        b.store.save_articles(drafts, at(3)).await.expect("save");
+        let mut ids: Vec<i64> = b.store.article_stamps().await.expect("stamps").iter().map(|s| s.id).collect();
+        ids.sort_unstable();
+        ids.reverse();
+        let cards = b.store.published_summaries(&ids, at(4), 50).await.expect("summaries");
+        let got: Vec<_> =
+            cards.iter().map(|c| (c.slug.as_str(), c.authors[0].name.as_str(), c.tags[0].name.as_str())).collect();
+        assert_eq!(got, [("second", "C D", "Uzbekistan"), ("first", "A B", "Kazakhstan")], "{}", b.name);
+        assert!(b.store.published_summaries(&[], at(4), 50).await.expect("none").is_empty(), "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_rate_given_twice_in_one_save_keeps_the_last_value() {
+    for b in backends("a_rate_given_twice_in_one_save_keeps_the_last_value").await {
+        b.store
+            .save_rates(vec![rate("KZT", "2025-12-04", "512.30"), rate("KZT", "2025-12-04", "512.90")])
+            .await
+            .expect("save");
+        let latest = b.store.latest_rates_from("nbk").await.expect("latest");
+        assert_eq!(latest.len(), 1, "{}", b.name);
+        assert_eq!(latest[0].rate, Decimal::from_str("512.90").expect("decimal"), "{}", b.name);
+        assert_eq!(b.store.latest_rate_date().await.expect("date"), Some(date(2025, 12, 4)), "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_listing_total_follows_each_save_and_the_clock() {
+    for b in backends("a_listing_total_follows_each_save_and_the_clock").await {
+        b.store.save_articles(vec![draft("now", "A B", "Kazakhstan", at(0))], at(0)).await.expect("save");
+        let kazakhstan = b.store.tag(TagKind::Country, &slug("kazakhstan")).await.expect("tag").expect("exists");
+        let by_tag = ListingFilter::Tag(kazakhstan.id);
+        assert_eq!(b.store.list_published(&by_tag, at(1), 0, 5, 50).await.expect("list").total, 1, "{}", b.name);
+        b.store.save_articles(vec![draft("later", "A B", "Kazakhstan", at(6))], at(1)).await.expect("save");
+        assert_eq!(b.store.list_published(&by_tag, at(2), 0, 5, 50).await.expect("list").total, 1, "{}", b.name);
+        assert_eq!(b.store.list_published(&by_tag, at(7), 0, 5, 50).await.expect("list").total, 2, "{}", b.name);
+        let mut moved = draft("later", "A B", "Uzbekistan", at(6));
+        moved.title = "Moved".into();
+        b.store.save_articles(vec![moved], at(8)).await.expect("save");
+        assert_eq!(b.store.list_published(&by_tag, at(9), 0, 5, 50).await.expect("list").total, 1, "{}", b.name);
         b.finish().await;
     }
 }
