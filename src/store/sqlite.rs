@@ -62,7 +62,7 @@ pub struct SqliteStore {
     readers: Mutex<Vec<Connection>>,
     /// Read connections taken from the pool (or opened) and not yet given back.
     readers_in_use: AtomicUsize,
-    totals: Mutex<ListingTotals>,
+    kept: Mutex<Kept>,
 }
 
 impl SqliteStore {
@@ -77,7 +77,7 @@ impl SqliteStore {
             writer: Arc::new(Mutex::new(writer)),
             readers: Mutex::new(Vec::new()),
             readers_in_use: AtomicUsize::new(0),
-            totals: Mutex::new(ListingTotals::default()),
+            kept: Mutex::new(Kept::default()),
         })
     }
 
@@ -258,44 +258,71 @@ fn author_from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Author> {
     Ok(Author { id: row.get(first)?, slug: row.get(first + 1)?, name: row.get(first + 2)?, bio: row.get(first + 3)? })
 }
 
-/// Loads the authors and tags of each of a few articles (a page of a listing): two
-/// lookups by primary key per article on statements prepared once, sorted here rather
-/// than in a temporary b-tree.
-fn decorate(conn: &Connection, items: &mut [ArticleSummary]) -> StoreResult<()> {
-    let mut authors = conn
+/// Loads the authors and tags of each of a few articles (a page of a listing): one
+/// query for the links of all of them, sorted here rather than in a temporary b-tree,
+/// and the authors and tags themselves from `kept`, which reads only those it lacks.
+fn decorate(conn: &Connection, kept: &Mutex<Kept>, items: &mut [ArticleSummary]) -> StoreResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = items.iter().map(|item| item.id).collect();
+    let json = id_list(&ids)?;
+    // (article, is a tag, author or tag id, position), in no useful order.
+    let links = conn
         .prepare_cached(
-            "SELECT p.id, p.slug, p.name, p.bio, l.position FROM article_authors l
-             JOIN authors p ON p.id = l.author_id WHERE l.article_id = ?1",
+            // CROSS JOIN walks the ids and seeks each in the primary key, without the
+            // temporary index that `IN (SELECT …)` builds of them first.
+            "SELECT l.article_id, 0, l.author_id, l.position FROM json_each(?1) j
+             CROSS JOIN article_authors l ON l.article_id = j.value
+             UNION ALL
+             SELECT l.article_id, 1, l.tag_id, l.position FROM json_each(?1) j
+             CROSS JOIN article_tags l ON l.article_id = j.value",
         )
+        .map_err(db)?
+        .query_map([&json], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(db)?;
-    let mut tags = conn
-        .prepare_cached(
-            "SELECT t.id, t.kind, t.slug, t.name, l.position FROM article_tags l
-             JOIN tags t ON t.id = l.tag_id WHERE l.article_id = ?1",
-        )
-        .map_err(db)?;
+    let version = content_version(conn)?;
+    let mut kept = lock(kept);
+    kept.follow(version);
+    kept.load_names(conn, &links)?;
+    let mut own = Vec::new();
     for item in items {
-        let mut found = authors
-            .query_map([item.id], |row| Ok((row.get::<_, i64>(4)?, author_from_row(row, 0)?)))
-            .map_err(db)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(db)?;
-        found.sort_by_key(|(position, _)| *position);
-        item.authors = found.into_iter().map(|(_, author)| author).collect();
-        let mut found = tags
-            .query_map([item.id], |row| Ok((row.get::<_, i64>(4)?, tag_from_row(row, 0)?)))
-            .map_err(db)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(db)?;
-        found.sort_by_key(|(position, _)| *position);
-        item.tags = found.into_iter().map(|(_, tag)| tag).collect();
+        own.clear();
+        own.extend(
+            links.iter().filter(|link| link.0 == item.id).map(|&(_, is_tag, id, position)| (position, is_tag, id)),
+        );
+        own.sort_unstable();
+        item.authors = own.iter().filter(|l| !l.1).filter_map(|l| kept.authors.get(&l.2).cloned()).collect();
+        item.tags = own.iter().filter(|l| l.1).filter_map(|l| kept.tags.get(&l.2).cloned()).collect();
     }
     Ok(())
 }
 
+/// `ids` as a JSON array, for `json_each`.
+fn id_list(ids: &[i64]) -> StoreResult<String> {
+    serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// The counter every content change bumps, as the read transaction sees it.
+fn content_version(conn: &Connection) -> StoreResult<i64> {
+    conn.prepare_cached("SELECT version FROM content_version WHERE id = 1")
+        .map_err(db)?
+        .query_row([], |r| r.get(0))
+        .map_err(db)
+}
+
 /// Loads the summaries of `ids`, keeping their order, with enough text for excerpts of
 /// `words` words: one lookup by primary key each.
-fn summaries_by_id(conn: &Connection, ids: &[i64], words: usize) -> StoreResult<Vec<ArticleSummary>> {
+fn summaries_by_id(
+    conn: &Connection,
+    kept: &Mutex<Kept>,
+    ids: &[i64],
+    words: usize,
+) -> StoreResult<Vec<ArticleSummary>> {
     let sql = if words < LEAD_WORDS { SUMMARY_BY_ID_WITH_LEAD } else { SUMMARY_BY_ID_WITH_TEXT };
     let mut stmt = conn.prepare_cached(sql).map_err(db)?;
     let mut items = Vec::with_capacity(ids.len());
@@ -304,7 +331,7 @@ fn summaries_by_id(conn: &Connection, ids: &[i64], words: usize) -> StoreResult<
             items.push(item);
         }
     }
-    decorate(conn, &mut items)?;
+    decorate(conn, kept, &mut items)?;
     Ok(items)
 }
 
@@ -313,21 +340,72 @@ struct ListingQuery {
     ids: &'static str,
     count: &'static str,
     /// Counts the listed articles dated after `?2`, for listings whose size
-    /// [`ListingTotals`] keeps.
+    /// [`Kept`] keeps.
     later: Option<&'static str>,
     key: i64,
     until: i64,
 }
 
-/// The size of each listing by tag, by author and of everything, counting every listed
-/// article whatever its date, as of one content version (which every change to
-/// articles, their links, tags or authors bumps, in any process). Counting a big
-/// archive walks its whole index range; so it is done once per version, and a page
-/// takes off the few articles scheduled after now.
+/// What is read once per content version (which every change to articles, their
+/// links, tags or authors bumps, in any process) instead of on every page.
+///
+/// `counts` holds the size of each listing by tag, by author and of everything,
+/// counting every listed article whatever its date: counting a big archive walks its
+/// whole index range, so it is done once per version, and a page takes off the few
+/// articles scheduled after now. `authors` and `tags` hold those that cards have named,
+/// so that a card's byline and tags cost no lookup of their own.
 #[derive(Default)]
-struct ListingTotals {
+struct Kept {
     version: i64,
     counts: HashMap<(&'static str, i64), u64>,
+    authors: HashMap<i64, Author>,
+    tags: HashMap<i64, Tag>,
+}
+
+impl Kept {
+    /// Forgets everything kept when `version` is not the one it was kept at.
+    fn follow(&mut self, version: i64) {
+        if self.version != version {
+            self.version = version;
+            self.counts.clear();
+            self.authors.clear();
+            self.tags.clear();
+        }
+    }
+
+    /// Reads the authors and tags named in `links` (as [`decorate`] reads them) that
+    /// are not kept yet.
+    fn load_names(&mut self, conn: &Connection, links: &[(i64, bool, i64, i64)]) -> StoreResult<()> {
+        let (mut authors, mut tags) = (Vec::new(), Vec::new());
+        for &(_, is_tag, id, _) in links {
+            if is_tag && !self.tags.contains_key(&id) {
+                tags.push(id);
+            } else if !is_tag && !self.authors.contains_key(&id) {
+                authors.push(id);
+            }
+        }
+        if !authors.is_empty() {
+            let found = conn
+                .prepare_cached("SELECT id, slug, name, bio FROM authors WHERE id IN (SELECT value FROM json_each(?1))")
+                .map_err(db)?
+                .query_map([id_list(&authors)?], |row| author_from_row(row, 0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)?;
+            self.authors.extend(found.into_iter().map(|author| (author.id, author)));
+        }
+        if !tags.is_empty() {
+            let found = conn
+                .prepare_cached("SELECT id, kind, slug, name FROM tags WHERE id IN (SELECT value FROM json_each(?1))")
+                .map_err(db)?
+                .query_map([id_list(&tags)?], |row| tag_from_row(row, 0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)?;
+            self.tags.extend(found.into_iter().map(|tag| (tag.id, tag)));
+        }
+        Ok(())
+    }
 }
 
 impl ListingQuery {
@@ -384,13 +462,9 @@ impl ListingQuery {
     }
 
     /// [`Self::total`], from the size kept in `totals` when it is still current.
-    fn total_kept(&self, conn: &Connection, totals: &Mutex<ListingTotals>) -> StoreResult<u64> {
+    fn total_kept(&self, conn: &Connection, totals: &Mutex<Kept>) -> StoreResult<u64> {
         let Some(later) = self.later else { return self.total(conn) };
-        let version: i64 = conn
-            .prepare_cached("SELECT version FROM content_version WHERE id = 1")
-            .map_err(db)?
-            .query_row([], |r| r.get(0))
-            .map_err(db)?;
+        let version = content_version(conn)?;
         let key = (self.count, self.key);
         let kept = {
             let totals = lock(totals);
@@ -401,10 +475,7 @@ impl ListingQuery {
             None => {
                 let all = count_rows(conn, self.count, self.key, i64::MAX)?;
                 let mut totals = lock(totals);
-                if totals.version != version {
-                    totals.version = version;
-                    totals.counts.clear();
-                }
+                totals.follow(version);
                 totals.counts.insert(key, all);
                 all
             }
@@ -495,8 +566,8 @@ impl Store for SqliteStore {
         self.read(|conn| {
             let query = ListingQuery::new(filter, now.as_second());
             let ids = query.ids(conn, offset, limit)?;
-            let items = summaries_by_id(conn, &ids, words)?;
-            Ok(Listing { items, total: query.total_kept(conn, &self.totals)? })
+            let items = summaries_by_id(conn, &self.kept, &ids, words)?;
+            Ok(Listing { items, total: query.total_kept(conn, &self.kept)? })
         })
     }
 
@@ -509,7 +580,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.read(|conn| {
             let ids = ListingQuery::new(filter, now.as_second()).ids(conn, 0, limit)?;
-            summaries_by_id(conn, &ids, words)
+            summaries_by_id(conn, &self.kept, &ids, words)
         })
     }
 
@@ -529,7 +600,7 @@ impl Store for SqliteStore {
                 }
             }
             let all: Vec<i64> = listed.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
-            let summaries = summaries_by_id(conn, &all, words)?;
+            let summaries = summaries_by_id(conn, &self.kept, &all, words)?;
             Ok(listed
                 .into_iter()
                 .map(|(tag, ids)| TagBlock {
@@ -549,7 +620,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.read(|conn| {
             let ids = related_ids(conn, article, limit, now.as_second())?;
-            summaries_by_id(conn, &ids, words)
+            summaries_by_id(conn, &self.kept, &ids, words)
         })
     }
 
@@ -694,7 +765,7 @@ impl Store for SqliteStore {
                 .map_err(db)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(db)?;
-            decorate(conn, &mut items)?;
+            decorate(conn, &self.kept, &mut items)?;
             Ok(items)
         })
     }
