@@ -17,7 +17,7 @@ pub async fn run_rebuild(data: &Path) -> anyhow::Result<ExitCode> {
     let store = super::open_store(data).await?;
     // Rebuilding stores articles and ranks none: the weights do not matter here.
     let search = open_search(data, Ranking::default())?;
-    let mut indexer = search.indexer().map_err(|e| match e {
+    let mut indexer = search.indexer_for_rebuild().map_err(|e| match e {
         SearchError::Locked(_) => {
             anyhow::anyhow!("{e}; a running server keeps the index current itself, stop it to rebuild")
         }

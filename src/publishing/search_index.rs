@@ -198,7 +198,8 @@ impl IndexSync {
 
 /// Empties the index and indexes every published article again, calling `progress` with
 /// the articles done and the total; returns how many were indexed. Blocks like
-/// [`IndexSync::reconcile`].
+/// [`IndexSync::reconcile`]. The next batch is read from the store on a thread of its
+/// own while this one is indexed.
 pub async fn rebuild_index(
     store: &dyn Store,
     indexer: &mut Indexer,
@@ -208,16 +209,31 @@ pub async fn rebuild_index(
     let total = ids.len() as u64;
     indexer.clear()?;
     progress(0, total);
-    let mut done = 0;
-    for batch in ids.chunks(BATCH) {
-        for article in store.articles_by_id(batch).await? {
-            if article.status == Status::Published {
-                indexer.upsert(&article)?;
+    let runtime = tokio::runtime::Handle::current();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (batches, read) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for batch in ids.chunks(BATCH) {
+                let articles = runtime.block_on(store.articles_by_id(batch));
+                let failed = articles.is_err();
+                // The indexing side hung up after a failure of its own.
+                if batches.send((batch.len() as u64, articles)).is_err() || failed {
+                    break;
+                }
             }
+        });
+        let mut done = 0;
+        for (size, articles) in read {
+            for article in articles? {
+                if article.status == Status::Published {
+                    indexer.add(&article)?;
+                }
+            }
+            done += size;
+            progress(done, total);
         }
-        done += batch.len() as u64;
-        progress(done, total);
-    }
+        Ok(())
+    })?;
     indexer.commit()?;
     indexer.merge_segments()?;
     Ok(indexer.len())

@@ -19,10 +19,12 @@
 //! Hyphenated words are also indexed joined in their key form (`Alma-Ata` → `almata`),
 //! which typo tolerance then brings within one letter of `Almaty` (`almati`).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{
-    Language as StemLanguage, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    Language as StemLanguage, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    TokenizerManager,
 };
 
 use crate::domain::article::Language;
@@ -49,11 +51,8 @@ pub fn register(manager: &TokenizerManager) {
 
 /// The exact analyzer: words, folded case and diacritics, stemmed by `stem` if given.
 pub fn exact_analyzer(stem: Option<StemLanguage>) -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(Words { compounds: false }).filter(Fold::EXACT);
-    match stem {
-        Some(language) => builder.filter(Stemmer::new(language)).build(),
-        None => builder.build(),
-    }
+    let fold = stem.map_or(Fold::EXACT, Fold::stemmed);
+    TextAnalyzer::builder(Words { compounds: false }).filter(fold).build()
 }
 
 /// The Latin-key analyzer: words and hyphenated compounds, folded to their Latin key.
@@ -399,55 +398,142 @@ fn split_words(text: &str, compounds: bool) -> VecDeque<Token> {
         .collect()
 }
 
-/// A token filter that rewrites each word with a folding function and drops the words
-/// that fold to nothing.
-#[derive(Clone, Copy)]
-pub struct Fold(fn(&str, &mut String));
+/// A token filter that rewrites each word with a folding function (then, for the exact
+/// forms of a stemmed language, its stemmer) and drops the words that fold to nothing.
+///
+/// Each tokenizer remembers what it made of the words it has seen, up to
+/// [`MAX_REMEMBERED`] of them: a text repeats its words, and an index rebuild analyses
+/// the same few thousand words millions of times.
+#[derive(Clone)]
+pub struct Fold {
+    fold: fn(&str, &mut String),
+    stem: Option<StemLanguage>,
+}
+
+/// FNV-1a, for tables of words: they are short and come from the newsroom's own text or
+/// a reader's query of bounded length, so speed matters and flooding is no concern.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// A table keyed by words, hashed with [`Fnv`].
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+/// Words a [`FoldTokenizer`] remembers before it starts afresh.
+const MAX_REMEMBERED: usize = 100_000;
 
 impl Fold {
     /// Case and diacritics folded, script kept: [`exact_fold`].
-    pub const EXACT: Fold = Fold(exact_fold);
+    pub const EXACT: Fold = Fold { fold: exact_fold, stem: None };
     /// The Latin key: [`latin_key`].
-    pub const KEY: Fold = Fold(latin_key);
+    pub const KEY: Fold = Fold { fold: latin_key, stem: None };
+
+    /// [`Fold::EXACT`], then stemmed in `language`.
+    pub fn stemmed(language: StemLanguage) -> Fold {
+        Fold { fold: exact_fold, stem: Some(language) }
+    }
 }
 
 impl TokenFilter for Fold {
     type Tokenizer<T: Tokenizer> = FoldTokenizer<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> FoldTokenizer<T> {
-        FoldTokenizer { inner, fold: self.0 }
+        let stemmer = self
+            .stem
+            .map(|language| TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(language)).build());
+        FoldTokenizer { inner, fold: self.fold, stemmer, remembered: WordMap::default() }
     }
 }
 
 /// A tokenizer followed by a [`Fold`].
-#[derive(Clone)]
 pub struct FoldTokenizer<T> {
     inner: T,
     fold: fn(&str, &mut String),
+    /// Stems one folded word at a time.
+    stemmer: Option<TextAnalyzer>,
+    /// Each word seen, and what it became (`None`: nothing, the word is dropped).
+    remembered: WordMap<Option<String>>,
+}
+
+impl<T: Clone> Clone for FoldTokenizer<T> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            fold: self.fold,
+            stemmer: self.stemmer.clone(),
+            remembered: WordMap::default(),
+        }
+    }
 }
 
 impl<T: Tokenizer> Tokenizer for FoldTokenizer<T> {
-    type TokenStream<'a> = FoldStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = FoldStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        FoldStream { inner: self.inner.token_stream(text), fold: self.fold, buffer: String::new() }
+        if self.remembered.len() >= MAX_REMEMBERED {
+            self.remembered.clear();
+        }
+        FoldStream {
+            inner: self.inner.token_stream(text),
+            fold: self.fold,
+            stemmer: self.stemmer.as_mut(),
+            remembered: &mut self.remembered,
+        }
     }
 }
 
 /// The folded tokens of one text.
-pub struct FoldStream<S> {
+pub struct FoldStream<'a, S> {
     inner: S,
     fold: fn(&str, &mut String),
-    buffer: String,
+    stemmer: Option<&'a mut TextAnalyzer>,
+    remembered: &'a mut WordMap<Option<String>>,
 }
 
-impl<S: TokenStream> TokenStream for FoldStream<S> {
+impl<S: TokenStream> FoldStream<'_, S> {
+    /// What `word` becomes.
+    fn analyse(&mut self, word: &str) -> Option<String> {
+        let mut folded = String::with_capacity(word.len());
+        (self.fold)(word, &mut folded);
+        if folded.is_empty() {
+            return None;
+        }
+        match self.stemmer.as_deref_mut() {
+            Some(stemmer) => {
+                let mut stemmed = None;
+                stemmer.token_stream(&folded).process(&mut |token| stemmed = Some(token.text.clone()));
+                Some(stemmed.unwrap_or(folded))
+            }
+            None => Some(folded),
+        }
+    }
+}
+
+impl<S: TokenStream> TokenStream for FoldStream<'_, S> {
     fn advance(&mut self) -> bool {
         while self.inner.advance() {
-            self.buffer.clear();
-            (self.fold)(&self.inner.token().text, &mut self.buffer);
-            if !self.buffer.is_empty() {
-                std::mem::swap(&mut self.inner.token_mut().text, &mut self.buffer);
+            if !self.remembered.contains_key(self.inner.token().text.as_str()) {
+                let word = self.inner.token().text.clone();
+                let analysed = self.analyse(&word);
+                self.remembered.insert(word, analysed);
+            }
+            let token = self.inner.token_mut();
+            if let Some(Some(text)) = self.remembered.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(text);
                 return true;
             }
         }

@@ -4,11 +4,10 @@
 //! `Алматы` is marked for `Almaty`.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
 
-use super::analysis::{exact_analyzer, exact_fold, latin_key, stemmer_for, tokens, word_spans};
+use super::analysis::{WordMap, exact_analyzer, exact_fold, latin_key, stemmer_for, tokens, word_spans};
 use crate::domain::article::Language;
 
 /// The terms a query searched for, to mark them in results.
@@ -54,27 +53,8 @@ impl HighlightTerms {
 pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
     exact: HashMap<Option<StemLanguage>, TextAnalyzer>,
-    seen: HashMap<Option<StemLanguage>, HashMap<String, bool, BuildHasherDefault<Fnv>>>,
+    seen: HashMap<Option<StemLanguage>, WordMap<bool>>,
     buffer: String,
-}
-
-/// FNV-1a, for the per-page memory of words: a page's words are few and short and come
-/// from the newsroom's own text, so the speed matters and flooding is no concern.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for byte in bytes {
-            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
 }
 
 impl Highlighter<'_> {

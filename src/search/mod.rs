@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod query;
 mod schema;
 mod searcher;
+mod top;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -5,8 +5,15 @@
 //! (headline counted [`Ranking::title_boost`] times), its Latin key (counted
 //! [`Ranking::key_weight`]), or, for words of five letters or more, its Latin key within
 //! the typo allowance (a small constant [`Ranking::fuzzy_score`]). A document that
-//! matches exactly also matches the folded and fuzzy forms, so it always outscores one
-//! that matches only through them.
+//! matches exactly also matches the folded form, so it outscores one that matches only
+//! through that. Several words in a row (a phrase, a hyphenated word) match on their
+//! Latin keys only.
+//!
+//! A search is two passes over the index when that is cheaper: a count that scores
+//! nothing, then a ranking that scores only what may still reach the page asked for
+//! ([`FreshTop`]). That is so for one word searched alone, whose forms are then a plain
+//! union of terms; its typos are ranked apart, a match only through them scoring
+//! `fuzzy_score`, a match through its terms scoring by them alone.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
@@ -14,17 +21,18 @@ use std::ops::Bound;
 use jiff::Timestamp;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer, Token};
-use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader};
+use tantivy::{DocAddress, Order, Searcher};
 
 use super::analysis::{edit_distance, exact_analyzer, key_analyzer, tokens, typo_allowance};
 use super::highlight::HighlightTerms;
 use super::query::{Clause, FilterKind, ParsedQuery};
 use super::schema::{ID, PUBLISHED_AT};
+use super::top::FreshTop;
 use super::{SearchError, SearchIndex};
 
 /// Most index words one query word may match through typo tolerance.
@@ -78,36 +86,45 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest<'_>) -> Result<SearchHits, SearchError> {
         let searcher = self.reader.searcher();
         let mut plan = Plan::new(self, searcher.clone());
-        let query = plan.query(request)?;
-        if request.offset > 0 {
-            // Collecting a deep page keeps every result before it in memory: count
-            // first, so that a page past the end (up to page 100,000) costs nothing.
-            let total = searcher.search(&*query, &Count)?;
-            if total <= request.offset {
-                return Ok(SearchHits { ids: Vec::new(), total: total as u64, highlight: plan.highlight });
+        let built = plan.query(request)?;
+        let typos = match &built.typos {
+            Some(typos) => {
+                Some((typos.weight(EnableScoring::disabled_from_searcher(&searcher))?, self.ranking.fuzzy_score))
             }
+            None => None,
+        };
+        let top = FreshTop {
+            keep: request.offset.saturating_add(request.limit.max(1)),
+            ranking: self.ranking,
+            now: request.now.as_second(),
+            from: built.from,
+            until: built.until,
+            typos,
+        };
+        // A single word is ranked apart from the count (see `Built::prunable`); a page
+        // past the first is counted first too, so that a page past the end (up to page
+        // 100,000) collects nothing.
+        let counted_apart = (built.prunable && request.sort == SortOrder::Relevance) || request.offset > 0;
+        let counted = if counted_apart { Some(searcher.search(&*built.counted, &Count)?) } else { None };
+        if counted.is_some_and(|total| total <= request.offset) {
+            return Ok(SearchHits { ids: Vec::new(), total: counted.unwrap_or(0) as u64, highlight: plan.highlight });
         }
-        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
-        let (total, addresses): (usize, Vec<DocAddress>) = match request.sort {
-            SortOrder::Relevance => {
-                let ranking = self.ranking;
-                let now = request.now.as_second();
-                let collector = top.tweak_score(move |segment: &SegmentReader| {
-                    let published = segment.fast_fields().i64(PUBLISHED_AT).ok().map(|c| c.first_or_default_col(now));
-                    move |doc: DocId, score: Score| {
-                        let at = published.as_ref().map_or(now, |column| column.get_val(doc));
-                        score * ranking.freshness(now - at)
-                    }
-                });
-                let (total, docs) = searcher.search(&*query, &(Count, collector))?;
-                (total, docs.into_iter().map(|(_, address)| address).collect())
+        let (total, addresses): (usize, Vec<DocAddress>) = match (request.sort, counted) {
+            (SortOrder::Relevance, Some(total)) => {
+                let query = if built.prunable { &built.ranked } else { &built.counted };
+                (total, addresses(searcher.search(&**query, &top)?))
             }
-            SortOrder::Date => {
-                let collector = top.order_by_fast_field::<i64>(PUBLISHED_AT, Order::Desc);
-                let (total, docs) = searcher.search(&*query, &(Count, collector))?;
-                (total, docs.into_iter().map(|(_, address)| address).collect())
+            (SortOrder::Relevance, None) => {
+                let (total, docs) = searcher.search(&*built.counted, &(Count, top))?;
+                (total, addresses(docs))
+            }
+            (SortOrder::Date, counted) => {
+                let collector = TopDocs::with_limit(top.keep).order_by_fast_field::<i64>(PUBLISHED_AT, Order::Desc);
+                let (total, docs) = searcher.search(&*built.counted, &(Count, collector))?;
+                (counted.unwrap_or(total), addresses(docs))
             }
         };
+        let addresses: Vec<DocAddress> = addresses.into_iter().skip(request.offset).collect();
         let ids = article_ids(&searcher, &addresses)?;
         Ok(SearchHits { ids, total: total as u64, highlight: plan.highlight })
     }
@@ -115,8 +132,8 @@ impl SearchIndex {
     /// Counts the articles a query finds.
     fn count(&self, request: &SearchRequest<'_>) -> Result<usize, SearchError> {
         let searcher = self.reader.searcher();
-        let query = Plan::new(self, searcher.clone()).query(request)?;
-        Ok(searcher.search(&*query, &Count)?)
+        let built = Plan::new(self, searcher.clone()).query(request)?;
+        Ok(searcher.search(&*built.counted, &Count)?)
     }
 
     /// A query like `request`'s with each misspelt word replaced by the nearest word
@@ -183,6 +200,11 @@ impl SearchIndex {
     }
 }
 
+/// The addresses of ranked results, in order.
+fn addresses<K>(ranked: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
+    ranked.into_iter().map(|(_, address)| address).collect()
+}
+
 fn article_ids(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<i64>, SearchError> {
     let mut columns = HashMap::new();
     let mut ids = Vec::with_capacity(addresses.len());
@@ -217,36 +239,75 @@ impl<'a> Plan<'a> {
         Self { index, searcher, exact: exact.collect(), key: key_analyzer(), highlight: HighlightTerms::default() }
     }
 
-    fn query(&mut self, request: &SearchRequest<'_>) -> Result<Box<dyn Query>, SearchError> {
+    fn query(&mut self, request: &SearchRequest<'_>) -> Result<Built, SearchError> {
+        let fuzzy_score = self.index.ranking.fuzzy_score;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut words = Vec::new();
         for clause in &request.query.required {
-            if let Some(query) = self.clause(clause, true)? {
-                clauses.push((Occur::Must, query));
+            if let Some(alternatives) = self.clause(clause, true)? {
+                clauses.push((Occur::Must, alternatives.query(fuzzy_score)));
+                words.push(alternatives);
             }
         }
         if clauses.is_empty() {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         for clause in &request.query.excluded {
-            if let Some(query) = self.clause(clause, false)? {
-                clauses.push((Occur::MustNot, query));
+            if let Some(alternatives) = self.clause(clause, false)? {
+                clauses.push((Occur::MustNot, alternatives.query(fuzzy_score)));
             }
         }
         clauses.extend(self.filters(request.query));
         let fields = self.index.fields;
-        let from = request
-            .from
-            .map_or(Bound::Unbounded, |t| Bound::Included(Term::from_field_i64(fields.published_at, t.as_second())));
+        let from = request.from.map(|t| t.as_second());
         let public_until = request.now.as_second().saturating_add(1);
         let until = request.until.map_or(public_until, |t| t.as_second().min(public_until));
-        let visible = RangeQuery::new(from, Bound::Excluded(Term::from_field_i64(fields.published_at, until)));
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(visible), 0.0))));
-        Ok(Box::new(BooleanQuery::new(clauses)))
+        let visible = || {
+            let from =
+                from.map_or(Bound::Unbounded, |at| Bound::Included(Term::from_field_i64(fields.published_at, at)));
+            let range = RangeQuery::new(from, Bound::Excluded(Term::from_field_i64(fields.published_at, until)));
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0)) as Box<dyn Query>)
+        };
+        // A date range narrows what is scored. Without one, articles not public yet are
+        // left out of the ranking by the collector, which keeps the query a plain union of
+        // terms for a single word; the count needs the range only if there are any.
+        let dated = request.from.is_some() || request.until.is_some();
+        if dated {
+            clauses.push(visible());
+        }
+        let counted = if dated || !self.any_published_from(until)? {
+            combine(&clauses)
+        } else {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+            clauses.push(visible());
+            combine(&clauses)
+        };
+        // One word alone, its forms all single terms, is ranked by its terms only, which
+        // tantivy can do without scoring every match; its typos are ranked apart.
+        let single = match words.as_slice() {
+            [word] if clauses.len() == 1 && word.terms_only => Some(word),
+            _ => None,
+        };
+        let (ranked, typos) = match single {
+            Some(word) => (word.forms_query(), word.typos.as_ref().map(|typos| typos.box_clone())),
+            None => (counted.box_clone(), None),
+        };
+        Ok(Built { counted, ranked, typos, prunable: single.is_some(), from: from.unwrap_or(i64::MIN), until })
+    }
+
+    /// Whether any article in the index is published at `at` or later.
+    fn any_published_from(&self, at: i64) -> Result<bool, SearchError> {
+        for segment in self.searcher.segment_readers() {
+            if segment.num_docs() > 0 && segment.fast_fields().i64(PUBLISHED_AT)?.max_value() >= at {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The alternatives that let one word or phrase match. `required` clauses are marked
     /// in results and tolerate typos; exclusions do neither.
-    fn clause(&mut self, clause: &Clause, required: bool) -> Result<Option<Box<dyn Query>>, SearchError> {
+    fn clause(&mut self, clause: &Clause, required: bool) -> Result<Option<Alternatives>, SearchError> {
         let ranking = self.index.ranking;
         let fields = self.index.fields;
         let (keys, compounds) = split_compounds(tokens(&mut self.key, clause.text()));
@@ -261,14 +322,24 @@ impl<'a> Plan<'a> {
             }
         }
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for forms in &variants {
-            should.push(matching(fields.title, forms, ranking.title_boost));
-            should.push(matching(fields.text, forms, 1.0));
-            should.push(matching(fields.meta, forms, ranking.meta_boost));
+        if let [key] = keys.as_slice() {
+            for forms in &variants {
+                should.push(matching(fields.title, forms, ranking.title_boost));
+                should.push(matching(fields.text, forms, 1.0));
+                should.push(matching(fields.meta, forms, ranking.meta_boost));
+            }
+            let key = std::slice::from_ref(key);
+            should.push(matching(fields.title_key, key, ranking.title_boost * ranking.key_weight));
+            should.push(matching(fields.text_key, key, ranking.key_weight));
+        } else {
+            // Several words in a row are matched once, on their Latin keys, which every
+            // part of an article has: reading the positions of common words is what a
+            // phrase costs, and each field and form tried would read them again.
+            should.push(matching(fields.title_key, &keys, ranking.title_boost));
+            should.push(matching(fields.text_key, &keys, 1.0));
         }
-        should.push(matching(fields.title_key, &keys, ranking.title_boost * ranking.key_weight));
-        should.push(matching(fields.text_key, &keys, ranking.key_weight));
         let tolerant = required && matches!(clause, Clause::Word(_));
+        let mut typos = None;
         if required {
             for forms in &variants {
                 self.highlight.add_exact(forms);
@@ -284,6 +355,7 @@ impl<'a> Plan<'a> {
                 let length = c.chars().count();
                 (c, length)
             });
+            let mut near = BTreeSet::new();
             for (key, length) in single.into_iter().chain(joined) {
                 if !keys.contains(&key) {
                     should.push(matching(fields.text_key, std::slice::from_ref(&key), ranking.key_weight));
@@ -291,17 +363,17 @@ impl<'a> Plan<'a> {
                 }
                 let distance = typo_allowance(length);
                 if distance > 0 {
-                    let near = self.typo_neighbours(&key, distance)?;
-                    if !near.is_empty() {
-                        let terms = near.iter().map(|k| Term::from_field_text(fields.text_key, k));
-                        let any = ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), ranking.fuzzy_score);
-                        should.push((Occur::Should, Box::new(any)));
-                        self.highlight.add_keys(&near);
-                    }
+                    near.extend(self.typo_neighbours(&key, distance)?);
                 }
             }
+            if !near.is_empty() {
+                let near: Vec<String> = near.into_iter().collect();
+                self.highlight.add_keys(&near);
+                let terms = near.iter().map(|k| Term::from_field_text(fields.text_key, k));
+                typos = Some(Box::new(TermSetQuery::new(terms)) as Box<dyn Query>);
+            }
         }
-        Ok(Some(Box::new(BooleanQuery::new(should))))
+        Ok(Some(Alternatives { terms_only: keys.len() == 1, forms: should, typos }))
     }
 
     /// The keys of the index within `distance` typos of `key`, but not `key` itself
@@ -367,6 +439,62 @@ impl<'a> Plan<'a> {
             out.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(any), 0.0))));
         }
         out
+    }
+}
+
+/// The ways one word or phrase of the query may match.
+struct Alternatives {
+    /// Its forms in each field, each scored.
+    forms: Vec<(Occur, Box<dyn Query>)>,
+    /// Whether every form is one term (no phrase).
+    terms_only: bool,
+    /// The index's words within its typo allowance, if any: a match only through them
+    /// scores [`Ranking::fuzzy_score`].
+    typos: Option<Box<dyn Query>>,
+}
+
+impl Alternatives {
+    /// Any of the forms.
+    fn forms_query(&self) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(self.forms.iter().map(|(occur, query)| (*occur, query.box_clone())).collect()))
+    }
+
+    /// Any of the forms or typos.
+    fn query(&self, fuzzy_score: f32) -> Box<dyn Query> {
+        let mut any: Vec<(Occur, Box<dyn Query>)> =
+            self.forms.iter().map(|(occur, query)| (*occur, query.box_clone())).collect();
+        if let Some(typos) = &self.typos {
+            any.push((Occur::Should, Box::new(ConstScoreQuery::new(typos.box_clone(), fuzzy_score))));
+        }
+        Box::new(BooleanQuery::new(any))
+    }
+}
+
+/// The queries of one search.
+struct Built {
+    /// Matches exactly the results; scores nothing.
+    counted: Box<dyn Query>,
+    /// Matches and scores the results, and may match articles outside `from..until`,
+    /// which the ranking leaves out.
+    ranked: Box<dyn Query>,
+    /// Matches what `ranked` leaves out and counts [`Ranking::fuzzy_score`]: the typos of
+    /// a word searched alone (see `prunable`).
+    typos: Option<Box<dyn Query>>,
+    /// Whether `ranked` is one word's terms alone, which tantivy can rank without
+    /// scoring every match: then counting apart costs less than counting while ranking.
+    prunable: bool,
+    /// Start of the publication times shown, Unix seconds.
+    from: i64,
+    /// End (excluded) of the publication times shown, Unix seconds.
+    until: i64,
+}
+
+/// The clauses as one query: a lone required clause stands for itself, so that tantivy
+/// sees the union of terms inside it.
+fn combine(clauses: &[(Occur, Box<dyn Query>)]) -> Box<dyn Query> {
+    match clauses {
+        [(Occur::Must, only)] => only.box_clone(),
+        _ => Box::new(BooleanQuery::new(clauses.iter().map(|(occur, query)| (*occur, query.box_clone())).collect())),
     }
 }
 

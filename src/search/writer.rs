@@ -14,8 +14,11 @@ use super::{SearchError, SearchIndex};
 use crate::domain::article::Article;
 use crate::domain::taxonomy::TagKind;
 
-/// Memory the writer may fill before it flushes a segment.
+/// Memory each indexing thread may fill before it flushes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+/// Most indexing threads a rebuild uses, however many cores there are.
+const MAX_REBUILD_THREADS: usize = 4;
 
 /// What the index knows of an article's version: its last change and publication time,
 /// in Unix seconds.
@@ -39,7 +42,19 @@ impl SearchIndex {
     /// Takes the index's writer lock; [`SearchError::Locked`] when another process has it.
     pub fn indexer(&self) -> Result<Indexer, SearchError> {
         // One indexing thread: the machine's other core keeps serving readers.
-        let writer = self.index.writer_with_num_threads(1, WRITER_MEMORY).map_err(|e| match e {
+        self.indexer_with_threads(1)
+    }
+
+    /// Like [`SearchIndex::indexer`], for a process that only writes the index (a full
+    /// rebuild from the command line, which no server is reading): one indexing thread
+    /// per core.
+    pub fn indexer_for_rebuild(&self) -> Result<Indexer, SearchError> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.indexer_with_threads(cores.min(MAX_REBUILD_THREADS))
+    }
+
+    fn indexer_with_threads(&self, threads: usize) -> Result<Indexer, SearchError> {
+        let writer = self.index.writer_with_num_threads(threads, WRITER_MEMORY * threads).map_err(|e| match e {
             TantivyError::LockFailure(..) => SearchError::Locked(self.dir.clone()),
             other => SearchError::Engine(other),
         })?;
@@ -53,6 +68,13 @@ impl Indexer {
     /// committed.
     pub fn upsert(&mut self, article: &Article) -> Result<(), SearchError> {
         self.remove(article.id);
+        self.add(article)
+    }
+
+    /// Indexes `article`, which the index must not hold (it was just cleared): unlike
+    /// [`Indexer::upsert`], this leaves no deletion for the commit to apply. Visible once
+    /// committed.
+    pub fn add(&mut self, article: &Article) -> Result<(), SearchError> {
         let document = self.document(article);
         self.writer.add_document(document)?;
         Ok(())
