@@ -4,8 +4,8 @@
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{author_from_row, db, tag_from_row};
-use crate::store::redirects::redirect_key;
 use crate::store::newsroom::{AuthorEdit, AuthorProfile, ProfileSaved, TagEdit, TagProfile};
+use crate::store::redirects::redirect_key;
 use crate::store::{Redirect, StoreResult};
 
 fn count(n: i64) -> u64 {
