@@ -4,10 +4,8 @@
 //! rebuild command, and after start-up finds it damaged).
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use qalam::search::{Opened, Ranking, SearchIndex};
@@ -15,8 +13,9 @@ use reqwest::StatusCode;
 
 use crate::helpers::{
     ArticleSpec, Options, TestApp, assert_themed_error, between, card_titles, cards, client, import_with_cli,
-    output_text, pager_links, qalam_command, run_qalam, spawn_app, spawn_app_with, write_lines,
+    output_text, pager_links, run_qalam, spawn_app, spawn_app_with, write_lines,
 };
+use crate::serve_process::{ServeProcess, start_serve};
 
 /// The most a change may take to show in search results.
 const WITHIN_A_SECOND: Duration = Duration::from_secs(1);
@@ -532,84 +531,25 @@ async fn publishing_updating_unpublishing_and_deleting_show_in_results_within_a_
     assert!(took < WITHIN_A_SECOND, "deleted: {took:?}");
 }
 
-/// A `qalam serve` process on a free port, ended when dropped.
-struct ServeProcess {
-    child: Child,
-    address: String,
-    log: Arc<Mutex<String>>,
+/// Starts `qalam serve` on `data` with every central bank off.
+async fn start_server(data: &Path) -> ServeProcess {
+    std::fs::write(data.join(qalam::config::SETTINGS_FILE), NO_RATE_SOURCES).expect("settings");
+    start_serve(data).await
 }
 
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl ServeProcess {
-    async fn start(data: &Path) -> Self {
-        std::fs::write(data.join(qalam::config::SETTINGS_FILE), NO_RATE_SOURCES).expect("settings");
-        let mut child = qalam_command()
-            .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("qalam serve starts");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (found, address) = mpsc::channel();
-        let kept = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let plain = strip_ansi(&line);
-                if let Some(rest) = plain.split("address=").nth(1) {
-                    let _ = found.send(rest.split_whitespace().next().unwrap_or_default().to_owned());
-                }
-                kept.lock().expect("log").push_str(&(plain + "\n"));
-            }
-        });
-        let address = tokio::task::spawn_blocking(move || address.recv_timeout(Duration::from_secs(30)))
-            .await
-            .expect("waited")
-            .unwrap_or_else(|_| panic!("qalam serve never said where it listens: {}", log.lock().expect("log")));
-        Self { child, address: format!("http://{address}"), log }
-    }
-
-    /// Searches until `q` finds `n` articles; the time it took.
-    async fn search_until(&self, q: &str, n: usize, within: Duration) -> Duration {
-        let http = client();
-        let start = Instant::now();
-        loop {
-            let response = http.get(search_url(&self.address, q, &[])).send().await.expect("answered");
-            assert_eq!(response.status(), StatusCode::OK);
-            if card_titles(&response.text().await.expect("body")).len() == n {
-                return start.elapsed();
-            }
-            assert!(
-                start.elapsed() < within,
-                "{q:?} never found {n} articles; log:\n{}",
-                self.log.lock().expect("log")
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+/// Searches `server` until `q` finds `n` articles; the time it took.
+async fn search_until(server: &ServeProcess, q: &str, n: usize, within: Duration) -> Duration {
+    let http = client();
+    let start = Instant::now();
+    loop {
+        let response = http.get(search_url(&server.address, q, &[])).send().await.expect("answered");
+        assert_eq!(response.status(), StatusCode::OK);
+        if card_titles(&response.text().await.expect("body")).len() == n {
+            return start.elapsed();
         }
+        assert!(start.elapsed() < within, "{q:?} never found {n} articles; log:\n{}", server.log.lock().expect("log"));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// A log line without its terminal colours.
-fn strip_ansi(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            chars.by_ref().find(char::is_ascii_alphabetic);
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `qalam index rebuild --data DATA` as a process.
@@ -636,10 +576,10 @@ fn three_stories() -> Vec<ArticleSpec> {
 #[tokio::test]
 async fn an_import_from_another_process_reaches_a_serving_index() {
     let data = tempfile::tempdir().expect("data dir");
-    let server = ServeProcess::start(data.path()).await;
-    server.search_until("Karakum", 0, Duration::from_secs(5)).await;
+    let server = start_server(data.path()).await;
+    search_until(&server, "Karakum", 0, Duration::from_secs(5)).await;
     cli_import(data.path(), &three_stories()).await;
-    let took = server.search_until("Karakum", 3, Duration::from_secs(5)).await;
+    let took = search_until(&server, "Karakum", 3, Duration::from_secs(5)).await;
     assert!(took < Duration::from_secs(2), "{took:?}");
 }
 
@@ -656,8 +596,8 @@ async fn the_rebuild_command_refills_the_index_and_refuses_while_a_server_writes
     assert_eq!((opened, index.len()), (Opened::Existing, 3));
     drop(index);
 
-    let server = ServeProcess::start(data.path()).await;
-    server.search_until("Karakum", 3, Duration::from_secs(5)).await;
+    let server = start_server(data.path()).await;
+    search_until(&server, "Karakum", 3, Duration::from_secs(5)).await;
     let output = rebuild(data.path()).await;
     let (_, stderr) = output_text(&output);
     assert!(!output.status.success(), "a second writer is refused");
@@ -689,8 +629,8 @@ async fn a_damaged_index_is_found_at_start_up_and_rebuilt_while_the_site_serves(
         bytes.extend_from_slice(b"not what tantivy wrote");
         std::fs::write(&victim, bytes).expect("damage");
 
-        let server = ServeProcess::start(data.path()).await;
-        server.search_until("Karakum", 3, Duration::from_secs(10)).await;
+        let server = start_server(data.path()).await;
+        search_until(&server, "Karakum", 3, Duration::from_secs(10)).await;
         let log = server.log.lock().expect("log").clone();
         assert!(log.contains("the search index was unusable"), "{damage}: a clear log line, got:\n{log}");
     }

@@ -28,77 +28,49 @@ pub(super) async fn save_articles(
 /// Creates or replaces the article with the draft's slug, with its authors and tags
 /// (creating those not seen before), inside the caller's transaction.
 pub(super) async fn save_article(tx: &Transaction<'_>, draft: &ArticleDraft, now: i64) -> StoreResult<SaveOutcome> {
-    let find = tx.prepare_cached("SELECT id FROM articles WHERE slug = $1").await.map_err(db)?;
-    let existing: Option<i64> = tx.query_opt(&find, &[&draft.slug.as_str()]).await.map_err(db)?.map(|r| r.get(0));
     let published_at = draft.published_at.as_second();
     let lead_text = first_words(&draft.body.text, LEAD_WORDS);
-    let (article_id, outcome) = match existing {
-        Some(id) => {
-            let update = tx
-                .prepare_cached(
-                    "UPDATE articles SET slug = $1, title = $2, dek = $3, body_html = $4, body_text = $5,
-                         body_markdown = $6, excerpt = $7, status = $8, published_at = $9, updated_at = $10,
-                         language = $11, featured_image = $12, lead_text = $13
-                     WHERE id = $14",
-                )
-                .await
-                .map_err(db)?;
-            tx.execute(
-                &update,
-                &[
-                    &draft.slug.as_str(),
-                    &draft.title,
-                    &draft.dek,
-                    &draft.body.html,
-                    &draft.body.text,
-                    &draft.body.markdown,
-                    &draft.excerpt,
-                    &draft.status.as_str(),
-                    &published_at,
-                    &now,
-                    &draft.language.as_str(),
-                    &draft.featured_image,
-                    &lead_text,
-                    &id,
-                ],
-            )
-            .await
-            .map_err(db)?;
-            (id, SaveOutcome::Updated)
-        }
-        None => {
-            let insert = tx
-                .prepare_cached(
-                    "INSERT INTO articles (slug, title, dek, body_html, body_text, body_markdown, excerpt,
-                         status, published_at, updated_at, language, featured_image, lead_text, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $10) RETURNING id",
-                )
-                .await
-                .map_err(db)?;
-            let row = tx
-                .query_one(
-                    &insert,
-                    &[
-                        &draft.slug.as_str(),
-                        &draft.title,
-                        &draft.dek,
-                        &draft.body.html,
-                        &draft.body.text,
-                        &draft.body.markdown,
-                        &draft.excerpt,
-                        &draft.status.as_str(),
-                        &published_at,
-                        &now,
-                        &draft.language.as_str(),
-                        &draft.featured_image,
-                        &lead_text,
-                    ],
-                )
-                .await
-                .map_err(db)?;
-            (row.get(0), SaveOutcome::Created)
-        }
-    };
+    // One statement creates or replaces by slug; `xmax = 0` holds for a row this
+    // statement inserted, not for one it updated.
+    let upsert = tx
+        .prepare_cached(
+            "INSERT INTO articles (slug, title, dek, body_html, body_text, body_markdown, excerpt,
+                 status, published_at, updated_at, language, featured_image, lead_text, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $10)
+             ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, dek = EXCLUDED.dek,
+                 body_html = EXCLUDED.body_html, body_text = EXCLUDED.body_text,
+                 body_markdown = EXCLUDED.body_markdown, excerpt = EXCLUDED.excerpt, status = EXCLUDED.status,
+                 published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
+                 language = EXCLUDED.language, featured_image = EXCLUDED.featured_image,
+                 lead_text = EXCLUDED.lead_text
+             RETURNING id, xmax = 0",
+        )
+        .await
+        .map_err(db)?;
+    let row = tx
+        .query_one(
+            &upsert,
+            &[
+                &draft.slug.as_str(),
+                &draft.title,
+                &draft.dek,
+                &draft.body.html,
+                &draft.body.text,
+                &draft.body.markdown,
+                &draft.excerpt,
+                &draft.status.as_str(),
+                &published_at,
+                &now,
+                &draft.language.as_str(),
+                &draft.featured_image,
+                &lead_text,
+            ],
+        )
+        .await
+        .map_err(db)?;
+    let article_id: i64 = row.try_get(0).map_err(db)?;
+    let inserted: bool = row.try_get(1).map_err(db)?;
+    let outcome = if inserted { SaveOutcome::Created } else { SaveOutcome::Updated };
     let listed = i64::from(draft.status == Status::Published);
     let clear_authors = tx.prepare_cached("DELETE FROM article_authors WHERE article_id = $1").await.map_err(db)?;
     tx.execute(&clear_authors, &[&article_id]).await.map_err(db)?;
