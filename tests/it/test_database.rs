@@ -30,6 +30,7 @@ impl TestDatabase {
         let name = format!("qalam_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         let (client, connection) = tokio_postgres::connect(&admin_url, NoTls).await.expect("connect to PostgreSQL");
         tokio::spawn(connection);
+        drop_abandoned(&client).await;
         client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).await.expect("drop old database");
         client.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create test database");
         let url = with_database(&admin_url, &name);
@@ -41,6 +42,23 @@ impl TestDatabase {
         if let Ok((client, connection)) = tokio_postgres::connect(&self.admin_url, NoTls).await {
             tokio::spawn(connection);
             let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await;
+        }
+    }
+}
+
+/// Drops the databases of test runs whose process has ended (a test that failed before
+/// dropping its own), so that failures leave nothing behind for long.
+async fn drop_abandoned(client: &tokio_postgres::Client) {
+    let Ok(rows) =
+        client.query("SELECT datname::text FROM pg_database WHERE datname LIKE 'qalam\\_test\\_%'", &[]).await
+    else {
+        return;
+    };
+    for row in rows {
+        let name: String = row.get(0);
+        let pid = name.trim_start_matches("qalam_test_").split('_').next().unwrap_or_default();
+        if !pid.is_empty() && !std::path::Path::new("/proc").join(pid).exists() {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
         }
     }
 }
