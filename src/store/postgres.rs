@@ -68,6 +68,8 @@ pub struct PostgresStore {
     config: tokio_postgres::Config,
     /// Word of content changes, started by the first caller that wants it.
     notices: OnceLock<watch::Receiver<u64>>,
+    /// The connection this node last asked for a job's lock on, without getting it.
+    candidate: std::sync::Mutex<Option<tokio_postgres::Client>>,
     /// Listing sizes, counted once per content version.
     totals: std::sync::Mutex<reading::ListingTotals>,
 }
@@ -90,7 +92,14 @@ impl PostgresStore {
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Invalid(format!("database pool: {e}")))?;
-        let store = Self { pool, options, config, notices: OnceLock::new(), totals: std::sync::Mutex::default() };
+        let store = Self {
+            pool,
+            options,
+            config,
+            notices: OnceLock::new(),
+            candidate: std::sync::Mutex::new(None),
+            totals: std::sync::Mutex::default(),
+        };
         let mut client = store.client().await?;
         apply_postgres(&mut client).await?;
         Ok(store)

@@ -8,6 +8,7 @@
 //! only delays the catch-up, and the nodes' one-second poll of the content version
 //! stays as the backstop.
 
+use std::sync::PoisonError;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -57,15 +58,28 @@ impl PostgresStore {
 #[async_trait]
 impl Coordination for PostgresStore {
     async fn try_lead(&self, job: Job) -> StoreResult<Option<Box<dyn Lease>>> {
-        let (client, connection) = self.dedicated_connection().await?;
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "a job lock's connection ended");
+        // A node that does not lead asks again every second: the connection it asked on
+        // is kept for the next time instead of opening one per question.
+        let kept = self.candidate.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let client = match kept.filter(|client| !client.is_closed()) {
+            Some(client) => client,
+            None => {
+                let (client, connection) = self.dedicated_connection().await?;
+                tokio::spawn(async move {
+                    if let Err(e) = connection.await {
+                        tracing::debug!(error = %e, "a job lock's connection ended");
+                    }
+                });
+                client
             }
-        });
+        };
         let row = client.query_one("SELECT pg_try_advisory_lock($1)", &[&job.lock_key()]).await.map_err(db)?;
         let held: bool = row.try_get(0).map_err(db)?;
-        Ok(held.then(|| Box::new(AdvisoryLease { client }) as Box<dyn Lease>))
+        if held {
+            return Ok(Some(Box::new(AdvisoryLease { client })));
+        }
+        *self.candidate.lock().unwrap_or_else(PoisonError::into_inner) = Some(client);
+        Ok(None)
     }
 
     fn change_notices(&self) -> Option<watch::Receiver<u64>> {

@@ -357,11 +357,11 @@ impl Newsroom for PostgresStore {
         let now = now.as_second();
         let mut client = self.client().await?;
         // Asked every second by every node: a read that finds nothing due takes no lock.
-        let due = client
-            .query_opt("SELECT 1 FROM articles WHERE status = 'scheduled' AND published_at <= $1 LIMIT 1", &[&now])
+        let check = client
+            .prepare_cached("SELECT 1 FROM articles WHERE status = 'scheduled' AND published_at <= $1 LIMIT 1")
             .await
-            .map_err(db)?
-            .is_some();
+            .map_err(db)?;
+        let due = client.query_opt(&check, &[&now]).await.map_err(db)?.is_some();
         if !due {
             return Ok(Vec::new());
         }
