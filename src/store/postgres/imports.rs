@@ -10,7 +10,7 @@
 use deadpool_postgres::Transaction;
 use jiff::Timestamp;
 
-use super::writing::save_article;
+use super::writing::{refresh_statistics_after, save_article};
 use super::{PostgresStore, db, get, write_transaction};
 use crate::domain::slug::Slug;
 use crate::store::redirects::redirect_key;
@@ -30,6 +30,7 @@ pub(super) async fn save_imported_articles(
         outcomes.push(save_one(&tx, item, now.as_second()).await?);
     }
     tx.commit().await.map_err(db)?;
+    refresh_statistics_after(&client, outcomes.len()).await?;
     Ok(outcomes)
 }
 

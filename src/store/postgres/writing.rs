@@ -22,7 +22,22 @@ pub(super) async fn save_articles(
         outcomes.push(save_article(&tx, draft, now.as_second()).await?);
     }
     tx.commit().await.map_err(db)?;
+    refresh_statistics_after(&client, drafts.len()).await?;
     Ok(outcomes)
+}
+
+/// Saves of at least this many articles refresh the planner's statistics.
+const BULK_SAVE: usize = 100;
+
+/// After a bulk save (an import), refreshes the statistics PostgreSQL plans with.
+/// Without them a freshly imported newsroom is planned as if its tables were empty until
+/// autovacuum gets round to them: a page of cards then scans every published article
+/// (5 ms) instead of looking each up by key (under 1 ms, measured on 2,000 articles).
+pub(super) async fn refresh_statistics_after(client: &deadpool_postgres::Object, saved: usize) -> StoreResult<()> {
+    if saved >= BULK_SAVE {
+        client.batch_execute("ANALYZE articles, article_authors, article_tags, authors, tags").await.map_err(db)?;
+    }
+    Ok(())
 }
 
 /// Creates or replaces the article with the draft's slug, with its authors and tags
