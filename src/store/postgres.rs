@@ -63,8 +63,8 @@ pub struct PostgresOptions {
 /// The PostgreSQL store.
 pub struct PostgresStore {
     pool: Pool,
-    options: PostgresOptions,
-    /// Where connections go, named `qalam-<pid>` in `pg_stat_activity`.
+    /// Where connections go, named `qalam-<pid>` in `pg_stat_activity`, with the
+    /// connect timeout of the options.
     config: tokio_postgres::Config,
     /// Word of content changes, started by the first caller that wants it.
     notices: OnceLock<watch::Receiver<u64>>,
@@ -80,6 +80,7 @@ impl PostgresStore {
         let mut config = tokio_postgres::Config::from_str(&options.url)
             .map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
         config.application_name(format!("qalam-{}", std::process::id()));
+        config.connect_timeout(options.connect);
         let manager =
             Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
@@ -94,7 +95,6 @@ impl PostgresStore {
             .map_err(|e| StoreError::Invalid(format!("database pool: {e}")))?;
         let store = Self {
             pool,
-            options,
             config,
             notices: OnceLock::new(),
             candidate: std::sync::Mutex::new(None),

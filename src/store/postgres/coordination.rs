@@ -49,9 +49,7 @@ impl PostgresStore {
         &self,
     ) -> StoreResult<(Client, tokio_postgres::Connection<tokio_postgres::Socket, tokio_postgres::tls::NoTlsStream>)>
     {
-        let mut config = self.config.clone();
-        config.connect_timeout(self.options.connect);
-        config.connect(NoTls).await.map_err(|e| StoreError::Unavailable(Box::new(e)))
+        self.config.connect(NoTls).await.map_err(|e| StoreError::Unavailable(Box::new(e)))
     }
 }
 
@@ -85,7 +83,7 @@ impl Coordination for PostgresStore {
     fn change_notices(&self) -> Option<watch::Receiver<u64>> {
         let receiver = self.notices.get_or_init(|| {
             let (sender, receiver) = watch::channel(0);
-            tokio::spawn(listen(self.config.clone(), self.options.connect, sender));
+            tokio::spawn(listen(self.config.clone(), sender));
             receiver
         });
         Some(receiver.clone())
@@ -94,8 +92,7 @@ impl Coordination for PostgresStore {
 
 /// Listens on [`CHANNEL`] for as long as anyone holds a receiver, reconnecting after
 /// any failure; every notice and every (re)connection moves the counter.
-async fn listen(mut config: tokio_postgres::Config, connect: Duration, notices: watch::Sender<u64>) {
-    config.connect_timeout(connect);
+async fn listen(config: tokio_postgres::Config, notices: watch::Sender<u64>) {
     while !notices.is_closed() {
         match config.connect(NoTls).await {
             Ok((client, mut connection)) => {
