@@ -3,6 +3,7 @@
 //! trait without the web layer noticing.
 
 pub mod coordination;
+mod kept;
 pub mod media;
 mod migrations;
 pub mod newsroom;

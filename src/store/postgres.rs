@@ -21,6 +21,7 @@ use jiff::civil::Date;
 use tokio::sync::watch;
 use tokio_postgres::{NoTls, Row};
 
+use super::kept::Kept;
 use super::migrations::apply_postgres;
 use super::{
     ApiKeyInfo, ArticleQuery, ArticleStamp, AuthorStats, ImportOutcome, ImportedArticle, ImportedAuthor, KeyAdded,
@@ -70,8 +71,8 @@ pub struct PostgresStore {
     notices: OnceLock<watch::Receiver<u64>>,
     /// The connection this node last asked for a job's lock on, without getting it.
     candidate: std::sync::Mutex<Option<tokio_postgres::Client>>,
-    /// Listing sizes, counted once per content version.
-    totals: std::sync::Mutex<reading::ListingTotals>,
+    /// Listing sizes and the names on cards, read once per content version.
+    kept: Kept,
 }
 
 impl PostgresStore {
@@ -81,6 +82,12 @@ impl PostgresStore {
             .map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
         config.application_name(format!("qalam-{}", std::process::id()));
         config.connect_timeout(options.connect);
+        // Every statement is prepared once per connection and its plan does not depend
+        // on the values bound (ids, dates, limits all walk the same indexes): planning
+        // it anew on each execution, as PostgreSQL does by default until it trusts a
+        // generic plan, cost more than running it.
+        let given = config.get_options().unwrap_or_default().to_owned();
+        config.options(format!("{given} -c plan_cache_mode=force_generic_plan").trim_start());
         let manager =
             Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
@@ -98,7 +105,7 @@ impl PostgresStore {
             config,
             notices: OnceLock::new(),
             candidate: std::sync::Mutex::new(None),
-            totals: std::sync::Mutex::default(),
+            kept: Kept::default(),
         };
         let mut client = store.client().await?;
         apply_postgres(&mut client).await?;

@@ -17,6 +17,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
+use super::kept::{CardLink, Kept};
 use super::migrations::{apply_sqlite, db};
 use super::rates::{StoredRate, latest_and_previous, one_per_day, rate_date};
 use super::related::{RELATED_PER_TAG, rank_related};
@@ -62,7 +63,8 @@ pub struct SqliteStore {
     readers: Mutex<Vec<Connection>>,
     /// Read connections taken from the pool (or opened) and not yet given back.
     readers_in_use: AtomicUsize,
-    kept: Mutex<Kept>,
+    /// Listing sizes and the names on cards, read once per content version.
+    kept: Kept,
 }
 
 impl SqliteStore {
@@ -77,7 +79,7 @@ impl SqliteStore {
             writer: Arc::new(Mutex::new(writer)),
             readers: Mutex::new(Vec::new()),
             readers_in_use: AtomicUsize::new(0),
-            kept: Mutex::new(Kept::default()),
+            kept: Kept::default(),
         })
     }
 
@@ -261,13 +263,11 @@ fn author_from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Author> {
 /// Loads the authors and tags of each of a few articles (a page of a listing): one
 /// query for the links of all of them, sorted here rather than in a temporary b-tree,
 /// and the authors and tags themselves from `kept`, which reads only those it lacks.
-fn decorate(conn: &Connection, kept: &Mutex<Kept>, items: &mut [ArticleSummary]) -> StoreResult<()> {
+fn decorate(conn: &Connection, kept: &Kept, items: &mut [ArticleSummary]) -> StoreResult<()> {
     if items.is_empty() {
         return Ok(());
     }
     let ids: Vec<i64> = items.iter().map(|item| item.id).collect();
-    let json = id_list(&ids)?;
-    // (article, is a tag, author or tag id, position), in no useful order.
     let links = conn
         .prepare_cached(
             // CROSS JOIN walks the ids and seeks each in the primary key, without the
@@ -279,27 +279,46 @@ fn decorate(conn: &Connection, kept: &Mutex<Kept>, items: &mut [ArticleSummary])
              CROSS JOIN article_tags l ON l.article_id = j.value",
         )
         .map_err(db)?
-        .query_map([&json], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+        .query_map([id_list(&ids)?], |r| {
+            Ok(CardLink { article: r.get(0)?, tag: r.get(1)?, id: r.get(2)?, position: r.get(3)? })
         })
         .map_err(db)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(db)?;
     let version = content_version(conn)?;
-    let mut kept = lock(kept);
-    kept.follow(version);
-    kept.load_names(conn, &links)?;
-    let mut own = Vec::new();
-    for item in items {
-        own.clear();
-        own.extend(
-            links.iter().filter(|link| link.0 == item.id).map(|&(_, is_tag, id, position)| (position, is_tag, id)),
-        );
-        own.sort_unstable();
-        item.authors = own.iter().filter(|l| !l.1).filter_map(|l| kept.authors.get(&l.2).cloned()).collect();
-        item.tags = own.iter().filter(|l| l.1).filter_map(|l| kept.tags.get(&l.2).cloned()).collect();
+    let mut names = kept.names(version);
+    let (authors, tags) = names.unknown(&links);
+    if !authors.is_empty() || !tags.is_empty() {
+        names = kept.learn(version, &names, authors_by_id(conn, &authors)?, tags_by_id(conn, &tags)?);
     }
+    names.attach(&links, items);
     Ok(())
+}
+
+/// The authors of `ids`, in no order.
+fn authors_by_id(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<Author>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.prepare_cached("SELECT id, slug, name, bio FROM authors WHERE id IN (SELECT value FROM json_each(?1))")
+        .map_err(db)?
+        .query_map([id_list(ids)?], |row| author_from_row(row, 0))
+        .map_err(db)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db)
+}
+
+/// The tags of `ids`, in no order.
+fn tags_by_id(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<Tag>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    conn.prepare_cached("SELECT id, kind, slug, name FROM tags WHERE id IN (SELECT value FROM json_each(?1))")
+        .map_err(db)?
+        .query_map([id_list(ids)?], |row| tag_from_row(row, 0))
+        .map_err(db)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db)
 }
 
 /// `ids` as a JSON array, for `json_each`.
@@ -317,12 +336,7 @@ fn content_version(conn: &Connection) -> StoreResult<i64> {
 
 /// Loads the summaries of `ids`, keeping their order, with enough text for excerpts of
 /// `words` words: one lookup by primary key each.
-fn summaries_by_id(
-    conn: &Connection,
-    kept: &Mutex<Kept>,
-    ids: &[i64],
-    words: usize,
-) -> StoreResult<Vec<ArticleSummary>> {
+fn summaries_by_id(conn: &Connection, kept: &Kept, ids: &[i64], words: usize) -> StoreResult<Vec<ArticleSummary>> {
     let sql = if words < LEAD_WORDS { SUMMARY_BY_ID_WITH_LEAD } else { SUMMARY_BY_ID_WITH_TEXT };
     let mut stmt = conn.prepare_cached(sql).map_err(db)?;
     let mut items = Vec::with_capacity(ids.len());
@@ -344,68 +358,6 @@ struct ListingQuery {
     later: Option<&'static str>,
     key: i64,
     until: i64,
-}
-
-/// What is read once per content version (which every change to articles, their
-/// links, tags or authors bumps, in any process) instead of on every page.
-///
-/// `counts` holds the size of each listing by tag, by author and of everything,
-/// counting every listed article whatever its date: counting a big archive walks its
-/// whole index range, so it is done once per version, and a page takes off the few
-/// articles scheduled after now. `authors` and `tags` hold those that cards have named,
-/// so that a card's byline and tags cost no lookup of their own.
-#[derive(Default)]
-struct Kept {
-    version: i64,
-    counts: HashMap<(&'static str, i64), u64>,
-    authors: HashMap<i64, Author>,
-    tags: HashMap<i64, Tag>,
-}
-
-impl Kept {
-    /// Forgets everything kept when `version` is not the one it was kept at.
-    fn follow(&mut self, version: i64) {
-        if self.version != version {
-            self.version = version;
-            self.counts.clear();
-            self.authors.clear();
-            self.tags.clear();
-        }
-    }
-
-    /// Reads the authors and tags named in `links` (as [`decorate`] reads them) that
-    /// are not kept yet.
-    fn load_names(&mut self, conn: &Connection, links: &[(i64, bool, i64, i64)]) -> StoreResult<()> {
-        let (mut authors, mut tags) = (Vec::new(), Vec::new());
-        for &(_, is_tag, id, _) in links {
-            if is_tag && !self.tags.contains_key(&id) {
-                tags.push(id);
-            } else if !is_tag && !self.authors.contains_key(&id) {
-                authors.push(id);
-            }
-        }
-        if !authors.is_empty() {
-            let found = conn
-                .prepare_cached("SELECT id, slug, name, bio FROM authors WHERE id IN (SELECT value FROM json_each(?1))")
-                .map_err(db)?
-                .query_map([id_list(&authors)?], |row| author_from_row(row, 0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(db)?;
-            self.authors.extend(found.into_iter().map(|author| (author.id, author)));
-        }
-        if !tags.is_empty() {
-            let found = conn
-                .prepare_cached("SELECT id, kind, slug, name FROM tags WHERE id IN (SELECT value FROM json_each(?1))")
-                .map_err(db)?
-                .query_map([id_list(&tags)?], |row| tag_from_row(row, 0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(db)?;
-            self.tags.extend(found.into_iter().map(|tag| (tag.id, tag)));
-        }
-        Ok(())
-    }
 }
 
 impl ListingQuery {
@@ -461,22 +413,16 @@ impl ListingQuery {
         count_rows(conn, self.count, self.key, self.until)
     }
 
-    /// [`Self::total`], from the size kept in `totals` when it is still current.
-    fn total_kept(&self, conn: &Connection, totals: &Mutex<Kept>) -> StoreResult<u64> {
+    /// [`Self::total`], from the size kept in `kept` when it is still current.
+    fn total_kept(&self, conn: &Connection, kept: &Kept) -> StoreResult<u64> {
         let Some(later) = self.later else { return self.total(conn) };
         let version = content_version(conn)?;
         let key = (self.count, self.key);
-        let kept = {
-            let totals = lock(totals);
-            if totals.version == version { totals.counts.get(&key).copied() } else { None }
-        };
-        let all = match kept {
+        let all = match kept.count(version, key) {
             Some(all) => all,
             None => {
                 let all = count_rows(conn, self.count, self.key, i64::MAX)?;
-                let mut totals = lock(totals);
-                totals.follow(version);
-                totals.counts.insert(key, all);
+                kept.keep_count(version, key, all);
                 all
             }
         };

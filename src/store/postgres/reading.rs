@@ -1,13 +1,11 @@
 //! What readers see: articles, listings, home-page blocks, tags and authors.
 //!
 //! Each round trip to the server costs more than a whole SQLite query, so a read is one
-//! or two statements, whatever the page size: a card or an article carries its bylines,
-//! tags and notes as JSON arrays built by subqueries of the same statement (one
-//! snapshot, no second lookup per card), and statements that do not need each other's
-//! results are sent together on the connection (`try_join!` pipelines them).
-
-use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+//! or two statements, whatever the page size: a card carries the ids of its authors and
+//! tags, named from what the store keeps per content version; an article carries its
+//! bylines, tags and notes as JSON arrays built by subqueries of the same statement (one
+//! snapshot, no second lookup); and statements that do not need each other's results
+//! are sent together on the connection (`try_join!` pipelines them).
 
 use deadpool_postgres::ClientWrapper;
 use jiff::Timestamp;
@@ -23,6 +21,7 @@ use crate::domain::article::{Article, ArticleNote, ArticleSummary, NoteKind};
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
+use crate::store::kept::{CardLink, Kept};
 use crate::store::related::{RELATED_PER_TAG, rank_related};
 use crate::store::{ArticleStamp, LEAD_WORDS, Listing, ListingFilter, StoreError, StoreResult, TagBlock};
 
@@ -57,22 +56,52 @@ macro_rules! article_columns {
     };
 }
 
-/// Listing cards of the articles `$1` that are public at `$3`, in the order of `$1`:
-/// the columns of `summary_from_row` (the lead when `$2`, else the whole text), then
-/// the bylines and tags.
+/// A card of article `a`: the columns of `summary_from_row` (the lead when `$1`, else
+/// the whole text), then the ids of the bylines and of the tags in their order, and the
+/// content version the statement read them at (whose names [`Kept`] holds).
+macro_rules! card_columns {
+    () => {
+        "a.id, a.slug, a.title, a.dek, a.excerpt, CASE WHEN $1 THEN a.lead_text ELSE a.body_text END,
+         a.published_at, a.language, a.featured_image, a.featured_picture,
+         ARRAY(SELECT l.author_id FROM article_authors l WHERE l.article_id = a.id ORDER BY l.position),
+         ARRAY(SELECT l.tag_id FROM article_tags l WHERE l.article_id = a.id ORDER BY l.position),
+         (SELECT version FROM content_version WHERE id = 1)"
+    };
+}
+
+/// The cards of the articles `$2` that are public at `$3`, in the order of `$2`.
 const CARDS: &str = concat!(
-    "SELECT a.id, a.slug, a.title, a.dek, a.excerpt, CASE WHEN $2 THEN a.lead_text ELSE a.body_text END,
-            a.published_at, a.language, a.featured_image, a.featured_picture, ",
-    bylines_json!(),
-    ", ",
-    tags_json!(),
-    " FROM unnest($1::bigint[]) WITH ORDINALITY AS j(id, n) JOIN articles a ON a.id = j.id
+    "SELECT ",
+    card_columns!(),
+    " FROM unnest($2::bigint[]) WITH ORDINALITY AS j(id, n) JOIN articles a ON a.id = j.id
       WHERE a.status = 'published' AND a.published_at <= $3
       ORDER BY j.n"
 );
 
-/// The column of a card's bylines, after its own; its tags follow.
+/// The cards of a page of a listing, newest first: `$2` its key, `$3` the date it
+/// ends at, `$4` the page size and `$5` the offset; `$6` is now. The page's ids are
+/// `$ids` (a statement of `id` and `published_at` in that order), joined to their
+/// articles in the same statement.
+macro_rules! listing_cards {
+    ($ids:literal) => {
+        concat!(
+            "SELECT ",
+            card_columns!(),
+            " FROM (",
+            $ids,
+            " ORDER BY published_at DESC, id DESC LIMIT $4 OFFSET $5) j JOIN articles a ON a.id = j.id
+              WHERE a.status = 'published' AND a.published_at <= $6
+              ORDER BY j.published_at DESC, j.id DESC"
+        )
+    };
+}
+
+/// The column of a card's byline ids, after its own; its tag ids and the content
+/// version follow.
 const CARD_LINKS: usize = 10;
+
+/// The columns of [`card_columns!`].
+const CARD_COLUMNS: usize = CARD_LINKS + 3;
 
 /// The column of an article's bylines, after its own; its tags follow.
 const ARTICLE_LINKS: usize = 13;
@@ -119,8 +148,10 @@ pub(super) async fn list_published(
 ) -> StoreResult<Listing> {
     let client = store.client().await?;
     let query = ListingQuery::new(filter, now.as_second());
-    let (ids, total) = tokio::try_join!(query.ids(&client, offset, limit), query.total(&client, &store.totals))?;
-    let items = cards(&client, &ids, now, words).await?;
+    let (items, total) = tokio::try_join!(
+        query.cards(&client, &store.kept, offset, limit, now, words),
+        query.total(&client, &store.kept)
+    )?;
     Ok(Listing { items, total })
 }
 
@@ -132,8 +163,7 @@ pub(super) async fn latest_published(
     words: usize,
 ) -> StoreResult<Vec<ArticleSummary>> {
     let client = store.client().await?;
-    let ids = ListingQuery::new(filter, now.as_second()).ids(&client, 0, limit).await?;
-    cards(&client, &ids, now, words).await
+    ListingQuery::new(filter, now.as_second()).cards(&client, &store.kept, 0, limit, now, words).await
 }
 
 pub(super) async fn latest_by_tag_kind(
@@ -143,36 +173,34 @@ pub(super) async fn latest_by_tag_kind(
     now: Timestamp,
     words: usize,
 ) -> StoreResult<Vec<TagBlock>> {
-    // Tags in the order of `tags`; a tag with nothing public has no row.
-    const SQL: &str = r#"
-        SELECT t.id, t.kind, t.slug, t.name, l.article_id
+    // A card per tag and article, then the tag; tags in the order of `tags`, and a tag
+    // with nothing public has no row.
+    const SQL: &str = concat!(
+        "SELECT ",
+        card_columns!(),
+        r#", t.id, t.kind, t.slug, t.name
         FROM tags t CROSS JOIN LATERAL (
             SELECT article_id, published_at FROM article_tags
-            WHERE tag_id = t.id AND listed = 1 AND published_at <= $2
-            ORDER BY published_at DESC, article_id DESC LIMIT $3
-        ) l
-        WHERE t.kind = $1
-        ORDER BY t.name COLLATE "C", t.id, l.published_at DESC, l.article_id DESC"#;
+            WHERE tag_id = t.id AND listed = 1 AND published_at <= $3
+            ORDER BY published_at DESC, article_id DESC LIMIT $4
+        ) l JOIN articles a ON a.id = l.article_id
+        WHERE t.kind = $2 AND a.status = 'published' AND a.published_at <= $3
+        ORDER BY t.name COLLATE "C", t.id, l.published_at DESC, l.article_id DESC"#
+    );
     let client = store.client().await?;
     let stmt = client.prepare_cached(SQL).await.map_err(db)?;
-    let rows = client.query(&stmt, &[&kind.as_str(), &now.as_second(), &big(per_tag)]).await.map_err(db)?;
-    let mut listed: Vec<(Tag, Vec<i64>)> = Vec::new();
-    for row in &rows {
-        let tag_id: i64 = get(row, 0)?;
-        let article_id: i64 = get(row, 4)?;
-        match listed.last_mut() {
-            Some((tag, ids)) if tag.id == tag_id => ids.push(article_id),
-            _ => listed.push((tag_from_row(row, 0)?, vec![article_id])),
+    let params: [&(dyn ToSql + Sync); 4] = [&lead(words), &kind.as_str(), &now.as_second(), &big(per_tag)];
+    let rows = client.query(&stmt, &params).await.map_err(db)?;
+    let cards = named_cards(&client, &store.kept, &rows).await?;
+    let mut blocks: Vec<TagBlock> = Vec::new();
+    for (row, card) in rows.iter().zip(cards) {
+        let tag_id: i64 = get(row, CARD_COLUMNS)?;
+        match blocks.last_mut() {
+            Some(block) if block.tag.id == tag_id => block.items.push(card),
+            _ => blocks.push(TagBlock { tag: tag_from_row(row, CARD_COLUMNS)?, items: vec![card] }),
         }
     }
-    let mut seen = HashSet::new();
-    let all: Vec<i64> = listed.iter().flat_map(|(_, ids)| ids.iter().copied()).filter(|id| seen.insert(*id)).collect();
-    let found: HashMap<i64, ArticleSummary> =
-        cards(&client, &all, now, words).await?.into_iter().map(|card| (card.id, card)).collect();
-    Ok(listed
-        .into_iter()
-        .map(|(tag, ids)| TagBlock { tag, items: ids.iter().filter_map(|id| found.get(id).cloned()).collect() })
-        .collect())
+    Ok(blocks)
 }
 
 /// Articles sharing the most tags with `article`, among the latest few of each of its
@@ -203,7 +231,7 @@ pub(super) async fn related_articles(
     let rows = client.query(&stmt, &[&tag_ids, &horizon, &article.id, &big(RELATED_PER_TAG)]).await.map_err(db)?;
     let candidates = rows.iter().map(|row| Ok((get(row, 0)?, get(row, 1)?))).collect::<StoreResult<Vec<_>>>()?;
     let ids = rank_related(candidates, limit);
-    cards(&client, &ids, now, words).await
+    cards(&client, &store.kept, &ids, now, words).await
 }
 
 pub(super) async fn tag(store: &PostgresStore, kind: TagKind, slug: &Slug) -> StoreResult<Option<Tag>> {
@@ -285,7 +313,7 @@ pub(super) async fn published_summaries(
     words: usize,
 ) -> StoreResult<Vec<ArticleSummary>> {
     let client = store.client().await?;
-    cards(&client, ids, now, words).await
+    cards(&client, &store.kept, ids, now, words).await
 }
 
 pub(super) async fn content_version(store: &PostgresStore) -> StoreResult<i64> {
@@ -295,24 +323,72 @@ pub(super) async fn content_version(store: &PostgresStore) -> StoreResult<i64> {
 
 /// The cards of `ids` public at `now`, in the order of `ids`, with enough text for
 /// excerpts of `words` words: one statement however many there are.
-async fn cards(client: &ClientWrapper, ids: &[i64], now: Timestamp, words: usize) -> StoreResult<Vec<ArticleSummary>> {
+async fn cards(
+    client: &ClientWrapper,
+    kept: &Kept,
+    ids: &[i64],
+    now: Timestamp,
+    words: usize,
+) -> StoreResult<Vec<ArticleSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let lead = words < LEAD_WORDS;
     let stmt = client.prepare_cached(CARDS).await.map_err(db)?;
-    client
-        .query(&stmt, &[&ids, &lead, &now.as_second()])
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|row| {
-            let mut card = summary_from_row(row)?;
-            card.authors = bylines(row, CARD_LINKS)?;
-            card.tags = tag_list(row, CARD_LINKS + 1)?;
-            Ok(card)
-        })
-        .collect()
+    let rows = client.query(&stmt, &[&lead(words), &ids, &now.as_second()]).await.map_err(db)?;
+    named_cards(client, kept, &rows).await
+}
+
+/// Whether cards with excerpts of `words` words need only the lead of the text.
+fn lead(words: usize) -> bool {
+    words < LEAD_WORDS
+}
+
+/// The cards of rows that start with [`card_columns!`], in their order, with the names
+/// of their authors and tags from `kept` (a second statement only for those it lacks).
+async fn named_cards(client: &ClientWrapper, kept: &Kept, rows: &[Row]) -> StoreResult<Vec<ArticleSummary>> {
+    let Some(first) = rows.first() else { return Ok(Vec::new()) };
+    let version: i64 = get(first, CARD_LINKS + 2)?;
+    let mut cards = Vec::with_capacity(rows.len());
+    let mut links = Vec::new();
+    for row in rows {
+        let card = summary_from_row(row)?;
+        for (column, tag) in [(CARD_LINKS, false), (CARD_LINKS + 1, true)] {
+            let ids: Vec<i64> = get(row, column)?;
+            links.extend(ids.into_iter().zip(0..).map(|(id, position)| CardLink {
+                article: card.id,
+                tag,
+                id,
+                position,
+            }));
+        }
+        cards.push(card);
+    }
+    let mut names = kept.names(version);
+    let (authors, tags) = names.unknown(&links);
+    if !authors.is_empty() || !tags.is_empty() {
+        let (authors, tags) = tokio::try_join!(authors_by_id(client, &authors), tags_by_id(client, &tags))?;
+        names = kept.learn(version, &names, authors, tags);
+    }
+    names.attach(&links, &mut cards);
+    Ok(cards)
+}
+
+/// The authors of `ids`, in no order.
+async fn authors_by_id(client: &ClientWrapper, ids: &[i64]) -> StoreResult<Vec<Author>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = client.prepare_cached("SELECT id, slug, name, bio FROM authors WHERE id = ANY($1)").await.map_err(db)?;
+    client.query(&stmt, &[&ids]).await.map_err(db)?.iter().map(|row| author_from_row(row, 0)).collect()
+}
+
+/// The tags of `ids`, in no order.
+async fn tags_by_id(client: &ClientWrapper, ids: &[i64]) -> StoreResult<Vec<Tag>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = client.prepare_cached("SELECT id, kind, slug, name FROM tags WHERE id = ANY($1)").await.map_err(db)?;
+    client.query(&stmt, &[&ids]).await.map_err(db)?.iter().map(|row| tag_from_row(row, 0)).collect()
 }
 
 /// An article from [`article_columns!`].
@@ -356,25 +432,13 @@ fn parse_slug(s: &str) -> StoreResult<Slug> {
     Slug::parse(s).map_err(|_| invalid("slug", s))
 }
 
-/// The size of each listing by tag, by author and of everything, counting every listed
-/// article whatever its date, as of one content version (which every change to
-/// articles, their links, tags or authors bumps, on any node). Counting a big archive
-/// walks its whole index range (12 ms for 100,000 articles, several times the rest of the
-/// page); so it is done once per version, and a page takes off the few articles
-/// scheduled after now.
-#[derive(Default)]
-pub(super) struct ListingTotals {
-    version: i64,
-    counts: HashMap<(&'static str, i64), u64>,
-}
-
-/// The statements behind a listing: its ids a page at a time (`$3` the limit, `$4` the
-/// offset) and its size, over `$1 = key` and `$2 = until`.
+/// The statements behind a listing: its cards a page at a time ([`listing_cards!`]),
+/// and its size over `$1 = key` and `$2 = until`.
 struct ListingQuery {
-    ids: &'static str,
+    cards: &'static str,
     count: &'static str,
     /// Counts the listed articles dated after `$2`, for listings whose size
-    /// [`ListingTotals`] keeps.
+    /// [`Kept`] keeps.
     later: Option<&'static str>,
     key: i64,
     until: i64,
@@ -382,11 +446,13 @@ struct ListingQuery {
 
 impl ListingQuery {
     fn new(filter: &ListingFilter, now: i64) -> Self {
-        let (ids, count, later, key, until) = match *filter {
+        let (cards, count, later, key, until) = match *filter {
             // The key of the whole listing is its earliest date, which it does not have.
             ListingFilter::All => (
-                "SELECT id FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at <= $2
-                 ORDER BY published_at DESC, id DESC LIMIT $3 OFFSET $4",
+                listing_cards!(
+                    "SELECT id, published_at FROM articles
+                     WHERE status = 'published' AND published_at >= $2 AND published_at <= $3"
+                ),
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at <= $2",
                 Some(
                     "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at > $2",
@@ -395,59 +461,67 @@ impl ListingQuery {
                 now,
             ),
             ListingFilter::Tag(tag_id) => (
-                "SELECT article_id FROM article_tags WHERE tag_id = $1 AND listed = 1 AND published_at <= $2
-                 ORDER BY published_at DESC, article_id DESC LIMIT $3 OFFSET $4",
+                listing_cards!(
+                    "SELECT article_id AS id, published_at FROM article_tags
+                     WHERE tag_id = $2 AND listed = 1 AND published_at <= $3"
+                ),
                 "SELECT COUNT(*) FROM article_tags WHERE tag_id = $1 AND listed = 1 AND published_at <= $2",
                 Some("SELECT COUNT(*) FROM article_tags WHERE tag_id = $1 AND listed = 1 AND published_at > $2"),
                 tag_id,
                 now,
             ),
             ListingFilter::Author(author_id) => (
-                "SELECT article_id FROM article_authors WHERE author_id = $1 AND listed = 1 AND published_at <= $2
-                 ORDER BY published_at DESC, article_id DESC LIMIT $3 OFFSET $4",
+                listing_cards!(
+                    "SELECT article_id AS id, published_at FROM article_authors
+                     WHERE author_id = $2 AND listed = 1 AND published_at <= $3"
+                ),
                 "SELECT COUNT(*) FROM article_authors WHERE author_id = $1 AND listed = 1 AND published_at <= $2",
                 Some("SELECT COUNT(*) FROM article_authors WHERE author_id = $1 AND listed = 1 AND published_at > $2"),
                 author_id,
                 now,
             ),
             ListingFilter::Period { from, until } => (
-                "SELECT id FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2
-                 ORDER BY published_at DESC, id DESC LIMIT $3 OFFSET $4",
+                listing_cards!(
+                    "SELECT id, published_at FROM articles
+                     WHERE status = 'published' AND published_at >= $2 AND published_at < $3"
+                ),
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2",
                 None,
                 from.as_second(),
                 until.as_second().min(now.saturating_add(1)),
             ),
         };
-        Self { ids, count, later, key, until }
+        Self { cards, count, later, key, until }
     }
 
-    async fn ids(&self, client: &ClientWrapper, offset: u64, limit: u32) -> StoreResult<Vec<i64>> {
-        let stmt = client.prepare_cached(self.ids).await.map_err(db)?;
-        let params: [&(dyn ToSql + Sync); 4] = [&self.key, &self.until, &big(limit), &big(offset)];
-        client.query(&stmt, &params).await.map_err(db)?.iter().map(|row| get(row, 0)).collect()
+    /// The cards of the page of `limit` from `offset`, public at `now`.
+    async fn cards(
+        &self,
+        client: &ClientWrapper,
+        kept: &Kept,
+        offset: u64,
+        limit: u32,
+        now: Timestamp,
+        words: usize,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        let stmt = client.prepare_cached(self.cards).await.map_err(db)?;
+        let params: [&(dyn ToSql + Sync); 6] =
+            [&lead(words), &self.key, &self.until, &big(limit), &big(offset), &now.as_second()];
+        let rows = client.query(&stmt, &params).await.map_err(db)?;
+        named_cards(client, kept, &rows).await
     }
 
-    /// The size of the listing, from the size kept in `totals` when it is still current.
-    async fn total(&self, client: &ClientWrapper, totals: &Mutex<ListingTotals>) -> StoreResult<u64> {
+    /// The size of the listing, from the size kept in `kept` when it is still current.
+    async fn total(&self, client: &ClientWrapper, kept: &Kept) -> StoreResult<u64> {
         let Some(later) = self.later else { return count_rows(client, self.count, self.key, self.until).await };
         let (version, later) =
             tokio::try_join!(current_version(client), count_rows(client, later, self.key, self.until))?;
         let key = (self.count, self.key);
-        let kept = {
-            let totals = lock(totals);
-            if totals.version == version { totals.counts.get(&key).copied() } else { None }
-        };
-        let all = match kept {
+        let all = match kept.count(version, key) {
             Some(all) => all,
             None => {
                 let all = count_rows(client, self.count, self.key, i64::MAX).await?;
-                let mut totals = lock(totals);
-                if totals.version != version {
-                    totals.version = version;
-                    totals.counts.clear();
-                }
-                totals.counts.insert(key, all);
+                kept.keep_count(version, key, all);
                 all
             }
         };
@@ -464,8 +538,4 @@ async fn count_rows(client: &ClientWrapper, sql: &str, key: i64, until: i64) -> 
 async fn current_version(client: &ClientWrapper) -> StoreResult<i64> {
     let stmt = client.prepare_cached("SELECT version FROM content_version WHERE id = 1").await.map_err(db)?;
     get(&client.query_one(&stmt, &[]).await.map_err(db)?, 0)
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }

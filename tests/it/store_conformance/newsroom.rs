@@ -482,6 +482,48 @@ async fn author_profiles_are_saved_under_a_free_slug_and_listed_by_name() {
 }
 
 #[tokio::test]
+async fn cards_read_after_a_tag_or_author_is_renamed_carry_the_new_name() {
+    for b in backends("cards_read_after_a_tag_or_author_is_renamed_carry_the_new_name").await {
+        b.store.save_articles(vec![draft("story", "Zarina Umarova", "Kazakhstan", at(0))], at(0)).await.expect("save");
+        let names = |listing: &qalam::store::Listing| {
+            let card = &listing.items[0];
+            (card.authors[0].name.clone(), card.tags[0].name.clone())
+        };
+        let before = b.store.list_published(&ListingFilter::All, at(1), 0, 10, 50).await.expect("list");
+        assert_eq!(names(&before), ("Zarina Umarova".to_owned(), "Kazakhstan".to_owned()), "{}", b.name);
+
+        let tag = b.store.tag(TagKind::Country, &slug("kazakhstan")).await.expect("tag").expect("found");
+        let edit = TagEdit {
+            kind: TagKind::Country,
+            slug: slug("kazakhstan"),
+            name: "Qazaqstan".to_owned(),
+            description: None,
+        };
+        assert_eq!(
+            b.store.save_tag(Some(tag.id), edit).await.expect("save"),
+            ProfileSaved::Saved(tag.id),
+            "{}",
+            b.name
+        );
+        let author = before.items[0].authors[0].id;
+        let edit = AuthorEdit { slug: slug("zarina-umarova"), name: "Zarina U.".to_owned(), bio: None, photo: None };
+        assert_eq!(
+            b.store.save_author(Some(author), edit).await.expect("save"),
+            ProfileSaved::Saved(author),
+            "{}",
+            b.name
+        );
+
+        let after = b.store.list_published(&ListingFilter::Tag(tag.id), at(1), 0, 10, 50).await.expect("list");
+        assert_eq!(names(&after), ("Zarina U.".to_owned(), "Qazaqstan".to_owned()), "{}", b.name);
+        let blocks = b.store.latest_by_tag_kind(TagKind::Country, 3, at(1), 50).await.expect("blocks");
+        assert_eq!(blocks[0].tag.name, "Qazaqstan", "{}", b.name);
+        assert_eq!(blocks[0].items[0].authors[0].name, "Zarina U.", "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn notes_are_kept_oldest_first_and_move_the_articles_modified_time() {
     for b in backends("notes_are_kept_oldest_first_and_move_the_articles_modified_time").await {
         b.store.save_articles(vec![draft("story", "A B", "Kazakhstan", at(0))], at(1)).await.expect("save");

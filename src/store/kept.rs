@@ -1,0 +1,213 @@
+//! What a store reads once per content version (which every change to articles, their
+//! links, tags or authors bumps, on any node) instead of on every page.
+//!
+//! The size of each listing by tag, by author and of everything, counting every listed
+//! article whatever its date: counting a big archive walks its whole index range, so it
+//! is done once per version, and a page takes off the few articles scheduled after now.
+//! And the authors and tags that cards have named, so that a card's byline and tags cost
+//! its links only: a card carries the ids, the names come from here.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::domain::article::ArticleSummary;
+use crate::domain::people::Author;
+use crate::domain::taxonomy::Tag;
+
+/// A listing's size statement and key: the key of a kept count.
+pub(super) type CountKey = (&'static str, i64);
+
+/// One of a card's links: the article, whether it names a tag (else an author), the
+/// tag's or author's id, and its position among the article's tags or bylines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct CardLink {
+    pub article: i64,
+    pub tag: bool,
+    pub id: i64,
+    pub position: i64,
+}
+
+/// Counts and names as of the newest content version a reader has seen, shared by a
+/// store's readers. A reader at an older version (its snapshot began before a change)
+/// keeps nothing and is given nothing kept, so a page never mixes two versions.
+#[derive(Default)]
+pub(super) struct Kept {
+    inner: Mutex<KeptAt>,
+}
+
+#[derive(Default)]
+struct KeptAt {
+    version: i64,
+    counts: HashMap<CountKey, u64>,
+    names: Arc<Names>,
+}
+
+/// The authors and tags named by cards so far, by id.
+#[derive(Clone, Default)]
+pub(super) struct Names {
+    authors: HashMap<i64, Author>,
+    tags: HashMap<i64, Tag>,
+}
+
+impl Kept {
+    /// What is kept, once moved on to `version` if that is newer; `None` when `version`
+    /// is older than what is kept.
+    fn at(&self, version: i64) -> Option<MutexGuard<'_, KeptAt>> {
+        let mut kept = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        if version > kept.version {
+            *kept = KeptAt { version, ..KeptAt::default() };
+        }
+        (kept.version == version).then_some(kept)
+    }
+
+    /// The count kept for `key` at `version`, if any.
+    pub fn count(&self, version: i64, key: CountKey) -> Option<u64> {
+        self.at(version)?.counts.get(&key).copied()
+    }
+
+    /// Keeps `count` for `key` as of `version`.
+    pub fn keep_count(&self, version: i64, key: CountKey, count: u64) {
+        if let Some(mut kept) = self.at(version) {
+            kept.counts.insert(key, count);
+        }
+    }
+
+    /// The names kept at `version` (none for an older version).
+    pub fn names(&self, version: i64) -> Arc<Names> {
+        self.at(version).map(|kept| Arc::clone(&kept.names)).unwrap_or_default()
+    }
+
+    /// `names` with `authors` and `tags` (read at `version`) added, kept for the next
+    /// reader at `version`.
+    pub fn learn(&self, version: i64, names: &Names, authors: Vec<Author>, tags: Vec<Tag>) -> Arc<Names> {
+        let mut more = names.clone();
+        more.authors.extend(authors.into_iter().map(|author| (author.id, author)));
+        more.tags.extend(tags.into_iter().map(|tag| (tag.id, tag)));
+        let more = Arc::new(more);
+        if let Some(mut kept) = self.at(version) {
+            kept.names = Arc::clone(&more);
+        }
+        more
+    }
+}
+
+impl Names {
+    /// The ids of the authors and of the tags that `links` name and that are not
+    /// here, each once.
+    pub fn unknown(&self, links: &[CardLink]) -> (Vec<i64>, Vec<i64>) {
+        let (mut authors, mut tags) = (Vec::new(), Vec::new());
+        for link in links {
+            let (known, wanted) = if link.tag {
+                (self.tags.contains_key(&link.id), &mut tags)
+            } else {
+                (self.authors.contains_key(&link.id), &mut authors)
+            };
+            if !known && !wanted.contains(&link.id) {
+                wanted.push(link.id);
+            }
+        }
+        (authors, tags)
+    }
+
+    /// Gives each card its bylines and tags from `links` (in any order), in their
+    /// positions; a name not here is left out.
+    pub fn attach(&self, links: &[CardLink], cards: &mut [ArticleSummary]) {
+        let mut own: Vec<&CardLink> = Vec::new();
+        for card in cards {
+            own.clear();
+            own.extend(links.iter().filter(|link| link.article == card.id));
+            own.sort_unstable_by_key(|link| link.position);
+            card.authors = own.iter().filter(|l| !l.tag).filter_map(|l| self.authors.get(&l.id).cloned()).collect();
+            card.tags = own.iter().filter(|l| l.tag).filter_map(|l| self.tags.get(&l.id).cloned()).collect();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::article::Language;
+    use crate::domain::slug::Slug;
+    use crate::domain::taxonomy::TagKind;
+
+    fn author(id: i64, name: &str) -> Author {
+        Author { id, slug: Slug::parse(&format!("author-{id}")).expect("slug"), name: name.to_owned(), bio: None }
+    }
+
+    fn tag(id: i64, name: &str) -> Tag {
+        Tag { id, kind: TagKind::Topic, slug: Slug::parse(&format!("tag-{id}")).expect("slug"), name: name.to_owned() }
+    }
+
+    fn card(id: i64) -> ArticleSummary {
+        ArticleSummary {
+            id,
+            slug: Slug::parse(&format!("story-{id}")).expect("slug"),
+            title: format!("Story {id}"),
+            dek: None,
+            excerpt: None,
+            lead_text: String::new(),
+            published_at: jiff::Timestamp::UNIX_EPOCH,
+            language: Language::parse("en").expect("language"),
+            featured_image: None,
+            featured_picture: None,
+            authors: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    fn link(article: i64, tag: bool, id: i64, position: i64) -> CardLink {
+        CardLink { article, tag, id, position }
+    }
+
+    #[test]
+    fn counts_and_names_are_forgotten_when_the_version_moves_on() {
+        let kept = Kept::default();
+        kept.keep_count(3, ("count", 1), 42);
+        kept.learn(3, &kept.names(3), vec![author(1, "Aida")], vec![tag(7, "Energy")]);
+        let links = [link(10, false, 1, 0), link(10, true, 7, 0)];
+        assert_eq!(kept.count(3, ("count", 1)), Some(42));
+        assert_eq!(kept.names(3).unknown(&links), (vec![], vec![]));
+        assert_eq!(kept.count(4, ("count", 1)), None);
+        assert_eq!(kept.names(4).unknown(&links), (vec![1], vec![7]));
+    }
+
+    #[test]
+    fn a_reader_at_an_older_version_neither_uses_nor_keeps_anything() {
+        let kept = Kept::default();
+        kept.keep_count(5, ("count", 1), 42);
+        kept.learn(5, &kept.names(5), vec![author(1, "Aida")], vec![]);
+        assert_eq!(kept.count(4, ("count", 1)), None);
+        assert_eq!(kept.names(4).unknown(&[link(10, false, 1, 0)]), (vec![1], vec![]));
+        kept.keep_count(4, ("count", 2), 7);
+        let older = kept.learn(4, &kept.names(4), vec![author(1, "Aida Old")], vec![]);
+        assert_eq!(older.authors[&1].name, "Aida Old");
+        assert_eq!(kept.count(5, ("count", 2)), None);
+        assert_eq!(kept.names(5).authors[&1].name, "Aida");
+    }
+
+    #[test]
+    fn unknown_names_each_missing_id_once() {
+        let kept = Kept::default();
+        let names = kept.learn(1, &Names::default(), vec![author(1, "Aida")], vec![]);
+        let links = [link(10, false, 1, 0), link(10, false, 2, 1), link(11, false, 2, 0), link(11, true, 2, 0)];
+        assert_eq!(names.unknown(&links), (vec![2], vec![2]));
+    }
+
+    #[test]
+    fn attach_puts_bylines_and_tags_in_their_positions() {
+        let names = Kept::default().learn(
+            1,
+            &Names::default(),
+            vec![author(1, "Aida"), author(2, "Bek")],
+            vec![tag(7, "Energy"), tag(8, "Water")],
+        );
+        let links = [link(10, true, 8, 1), link(10, false, 2, 0), link(11, false, 1, 0), link(10, true, 7, 0)];
+        let mut cards = vec![card(10), card(11)];
+        names.attach(&links, &mut cards);
+        let names = |card: &ArticleSummary| -> (Vec<String>, Vec<String>) {
+            (card.authors.iter().map(|a| a.name.clone()).collect(), card.tags.iter().map(|t| t.name.clone()).collect())
+        };
+        assert_eq!(names(&cards[0]), (vec!["Bek".to_owned()], vec!["Energy".to_owned(), "Water".to_owned()]));
+        assert_eq!(names(&cards[1]), (vec!["Aida".to_owned()], vec![]));
+    }
+}
