@@ -27,24 +27,16 @@ OUT="$BENCH/out/feeds"
 DATA="$OUT/data"
 QALAM_PID=""
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 
 stop_qalam() {
-    [[ -n $QALAM_PID ]] || return 0
-    kill -TERM "$QALAM_PID" 2>/dev/null || return 0
-    for _ in $(seq 100); do kill -0 "$QALAM_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$QALAM_PID" 2>/dev/null || true
-    wait "$QALAM_PID" 2>/dev/null || true
+    stop_pid "$QALAM_PID"
     QALAM_PID=""
 }
 trap stop_qalam EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # Prints "STATUS SECONDS BYTES" for one uncompressed GET.
 timed_get() {
@@ -75,10 +67,7 @@ else
     mkdir -p "$DATA"
     log "generating $COUNT articles with bench/corpus.py"
     python3 "$BENCH/corpus.py" --count "$COUNT" --out "$OUT/corpus.jsonl"
-    {
-        echo '[rates.sources]'
-        for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
-    } >"$DATA/qalam.toml"
+    offline_settings >"$DATA/qalam.toml"
     log "qalam import jsonl ($COUNT articles)"
     started=$(date +%s)
     "$BIN" import jsonl "$OUT/corpus.jsonl" --data "$DATA" >/dev/null

@@ -43,6 +43,21 @@ wait_ready() {
     die "$name did not answer $url within 60 s; see $log_file"
 }
 
+# Prints settings that keep a measured server off the network and its store still: no
+# exchange-rate fetch at start-up or on a schedule, every central bank's source off
+# (blank address), and no Turkmen peg, which would otherwise write a rate (and so
+# invalidate cached pages) at start-up.
+offline_settings() {
+    printf '%s\n' '[rates]' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""' '[rates.sources]'
+    local source
+    for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
+}
+
+# Seconds since START (a `date +%s%N` reading), to the hundredth.
+seconds_since() {
+    awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
+}
+
 # Resident memory of PID in MiB.
 rss_mib() {
     awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"

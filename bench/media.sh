@@ -42,20 +42,8 @@ QALAM_PID=""
 NGINX_PID=""
 LOOP_PID=""
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-
-stop_pid() {
-    local pid=$1 i
-    [[ -n $pid ]] || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 
 # The upload loop stops by itself after the upload in progress once the stop file exists.
 stop_loop() {
@@ -74,54 +62,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-fetch() {
-    curl -sS --noproxy '*' --max-time 30 -o "${2:-/dev/null}" -w '%{http_code} %{size_download}\n' "$1"
-}
-
-wait_ready() {
-    local url=$1 pid=$2 name=$3 log_file=$4 i
-    for ((i = 0; i < 600; i++)); do
-        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up; see $log_file"
-        if curl -s --noproxy '*' --max-time 2 -o /dev/null "$url"; then return 0; fi
-        sleep 0.1
-    done
-    die "$name did not answer $url within 60 s; see $log_file"
-}
-
-cpu_busy_percent() {
-    local a b
-    a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
-    sleep 1
-    b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN {
-        split(a, x, " "); split(b, y, " ")
-        busy = y[1] - x[1]; idle = y[2] - x[2]
-        printf "%.0f", (busy + idle > 0) ? 100 * busy / (busy + idle) : 0
-    }'
-}
-
-parse_wrk() {
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return v / 1000
-            if (v ~ /ms$/) return v + 0
-            if (v ~ /s$/) return v * 1000
-            return -1
-        }
-        /^Requests\/sec:/ { rps = $2 }
-        /^ +99%/ { p99 = ms($2) }
-        /Non-2xx or 3xx responses:/ { errors += $NF }
-        /Socket errors:/ { for (i = 3; i <= NF; i += 2) errors += $i }
-        END {
-            if (rps == "" || p99 == "") exit 1
-            printf "%s\t%.3f\t%d\n", rps, p99, errors
-        }' "$1"
-}
-
 # measure SERVER CONDITION URL: RUNS wrk runs, one row each in $RESULTS.
 measure() {
     local server=$1 condition=$2 url=$3 run report row
@@ -134,15 +74,6 @@ measure() {
     done
 }
 
-# median SERVER CONDITION COLUMN (4 req/s, 5 p99 ms).
-median() {
-    awk -F'\t' -v s="$1" -v c="$2" -v k="$3" '$1 == s && $2 == c { print $k }' "$RESULTS" |
-        sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-seconds_since() {
-    awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'
-}
 
 # --- 1. Build and tools -------------------------------------------------------------
 
@@ -158,7 +89,8 @@ BIN="$target_dir/release/qalam"
 NGINX="$(command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true)"
 if [[ -z $NGINX ]] || ! command -v wrk >/dev/null; then
     log "installing nginx and wrk with apt-get"
-    if ((EUID == 0)); then apt-get update && apt-get install -y nginx wrk; else sudo apt-get update && sudo apt-get install -y nginx wrk; fi
+    as_root apt-get update
+    as_root apt-get install -y nginx wrk
     NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 fi
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is needed to read peak memory; apt-get install time"
@@ -214,8 +146,7 @@ python3 "$BENCH/corpus.py" --count "$COUNT" --out "$OUT/corpus.jsonl"
 {
     # Plain HTTP on 127.0.0.1: curl's cookie jar would keep a Secure cookie to itself.
     printf '%s\n' '[admin]' 'secure_cookies = false'
-    printf '%s\n' '[rates]' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""' '[rates.sources]'
-    for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
+    offline_settings
 } >"$DATA/qalam.toml"
 "$BIN" import jsonl "$OUT/corpus.jsonl" --data "$DATA" >/dev/null
 "$BIN" index rebuild --data "$DATA" >/dev/null 2>&1
@@ -351,10 +282,10 @@ for condition in idle uploading; do
         [[ $condition == uploading ]] &&
             drop=$(awk -v a="$rps" -v b="$(median "$server" idle 4)" 'BEGIN { printf "%.2f", a / b }')
         printf '%-7s %-10s %10.0f %9.2f %12s %13s\n' "$server" "$condition" "$rps" \
-            "$(median "$server" "$condition" 5)" "$ratio" "$drop"
+            "$(median "$server" "$condition" 6)" "$ratio" "$drop"
     done
 done
-errors=$(awk -F'\t' '{ n += $6 } END { print n + 0 }' "$RESULTS")
+errors=$(awk -F'\t' '{ n += $7 } END { print n + 0 }' "$RESULTS")
 ((errors == 0)) || echo "warning: wrk counted $errors non-2xx responses or socket errors; see $WRK_DIR/"
 echo
 echo "raw wrk reports: $WRK_DIR/   per-run rows: $RESULTS"

@@ -62,17 +62,10 @@ mkdir -p "$STATIC" "$NGINX_DIR/tmp" "$WRK_DIR"
 log "generating $COUNT articles"
 python3 "$BENCH/corpus.py" --count "$COUNT" --out "$OUT/corpus.jsonl"
 
-# Off the network and still while measured: no rate fetches, no Turkmen peg.
-settings() {
-    mkdir -p "$1"
-    {
-        printf '%s\n' '[rates]' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""' '[rates.sources]'
-        for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
-    } >"$1/qalam.toml"
-}
-for dir in sqlite pg-a pg-b; do settings "$OUT/$dir"; done
-
-seconds_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
+for dir in sqlite pg-a pg-b; do
+    mkdir -p "$OUT/$dir"
+    offline_settings >"$OUT/$dir/qalam.toml"
+done
 
 log "import into SQLite"
 started=$(date +%s%N)

@@ -100,14 +100,7 @@ mkdir -p "$OUT" "$DATA" "$STATIC" "$NGINX_DIR/tmp" "$WRK_DIR"
 log "generating $COUNT articles into $OUT/corpus.jsonl"
 python3 "$BENCH/corpus.py" --count "$COUNT" --out "$OUT/corpus.jsonl"
 
-# Keep `qalam serve` off the network and its store still while it is measured: no
-# exchange-rate fetch at start-up or on a schedule, every central bank's source off
-# (blank address), and no Turkmen peg, which would otherwise write a rate (and so
-# invalidate cached pages) at start-up.
-{
-    printf '%s\n' '[rates]' 'fetch_on_start = false' 'schedule = []' 'tmt_peg = ""' '[rates.sources]'
-    for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
-} >"$DATA/qalam.toml"
+offline_settings >"$DATA/qalam.toml"
 
 log "qalam import jsonl"
 started=$(date +%s%N)

@@ -37,49 +37,20 @@ QUERIES="$BENCH/search-queries.txt"
 # Search pages bypass the page cache anyway; this makes sure nothing is served from it.
 export QALAM_CACHE_ENABLED=false
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 
 stop_qalam() {
     if [[ -n $SAMPLER_PID ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""; fi
-    [[ -n $QALAM_PID ]] || return 0
-    kill -TERM "$QALAM_PID" 2>/dev/null || return 0
-    for _ in $(seq 100); do kill -0 "$QALAM_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$QALAM_PID" 2>/dev/null || true
-    wait "$QALAM_PID" 2>/dev/null || true
+    stop_pid "$QALAM_PID"
     QALAM_PID=""
 }
 trap stop_qalam EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-as_root() { if ((EUID == 0)); then "$@"; else sudo "$@"; fi; }
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-seconds_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
-# The server's resident memory in MiB: field is VmRSS (now) or VmHWM (its peak).
-rss_mib() { awk -v f="$1:" '$1 == f { printf "%.1f\n", $2 / 1024 }' "/proc/$QALAM_PID/status"; }
-
-# One wrk --latency report as "req/s <TAB> p50 ms <TAB> p99 ms <TAB> errors".
-parse_wrk() {
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return v / 1000
-            if (v ~ /ms$/) return v + 0
-            if (v ~ /s$/) return v * 1000
-            return -1
-        }
-        /^Requests\/sec:/ { rps = $2 }
-        /^ +50%/ { p50 = ms($2) }
-        /^ +99%/ { p99 = ms($2) }
-        /Non-2xx or 3xx responses:/ { errors += $NF }
-        /Socket errors:/ { for (i = 3; i <= NF; i += 2) errors += $i }
-        END {
-            if (rps == "" || p50 == "" || p99 == "") exit 1
-            printf "%s\t%.3f\t%.3f\t%d\n", rps, p50, p99, errors
-        }' "$1"
-}
+# The server's memory in MiB: field is VmRSS (now) or VmHWM (its peak).
+server_mib() { awk -v f="$1:" '$1 == f { printf "%.1f\n", $2 / 1024 }' "/proc/$QALAM_PID/status"; }
 
 # --- 1. Build and tools -------------------------------------------------------------
 
@@ -102,11 +73,7 @@ rm -rf "$OUT"
 mkdir -p "$DATA" "$OUT/wrk"
 log "generating $COUNT articles with bench/corpus.py --names"
 python3 "$BENCH/corpus.py" --count "$COUNT" --names --end "$END" --out "$OUT/corpus.jsonl"
-# A blank address turns a central bank's rate source off: the server talks to nobody.
-{
-    echo '[rates.sources]'
-    for source in nbk nbkr nbt cbu cbt; do echo "$source = \"\""; done
-} >"$DATA/qalam.toml"
+offline_settings >"$DATA/qalam.toml"
 
 log "qalam import jsonl"
 started=$(date +%s%N)
@@ -147,9 +114,9 @@ PY
 (($(wc -l <"$OUT/paths.tsv") == 200)) || die "$QUERIES should hold 200 queries"
 
 # Peak and current memory while it serves, sampled twice a second.
-(while sleep 0.5; do rss_mib VmRSS; done >"$OUT/rss.txt" 2>/dev/null) &
+(while sleep 0.5; do server_mib VmRSS; done >"$OUT/rss.txt" 2>/dev/null) &
 SAMPLER_PID=$!
-RSS_IDLE=$(rss_mib VmRSS)
+RSS_IDLE=$(server_mib VmRSS)
 
 # Each query once through the JSON API for its result count, then its page three times
 # alone, one client: which queries are slow, and which find nothing.
@@ -195,8 +162,8 @@ for clients in 1 "$CONNECTIONS"; do
     wrk -t"$threads" -c"$clients" -d"$DURATION" --latency -s "$OUT/mix.lua" "$BASE" >"$OUT/wrk/$clients.txt"
     printf '%s\t%s\n' "$clients" "$(parse_wrk "$OUT/wrk/$clients.txt")" >>"$OUT/results.tsv"
 done
-RSS_AFTER=$(rss_mib VmRSS)
-RSS_PEAK=$(rss_mib VmHWM)
+RSS_AFTER=$(server_mib VmRSS)
+RSS_PEAK=$(server_mib VmHWM)
 stop_qalam
 RSS_SAMPLED=$(sort -n "$OUT/rss.txt" | tail -1)
 
