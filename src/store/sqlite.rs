@@ -289,33 +289,28 @@ fn decorate(conn: &Connection, kept: &Kept, items: &mut [ArticleSummary]) -> Sto
     let mut names = kept.names(version);
     let (authors, tags) = names.unknown(&links);
     if !authors.is_empty() || !tags.is_empty() {
-        names = kept.learn(version, &names, authors_by_id(conn, &authors)?, tags_by_id(conn, &tags)?);
+        let authors = rows_by_id(conn, "id, slug, name, bio FROM authors", &authors, author_from_row)?;
+        let tags = rows_by_id(conn, "id, kind, slug, name FROM tags", &tags, tag_from_row)?;
+        names = kept.learn(version, &names, authors, tags);
     }
     names.attach(&links, items);
     Ok(())
 }
 
-/// The authors of `ids`, in no order.
-fn authors_by_id(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<Author>> {
+/// The rows of `columns FROM table` whose id is in `ids`, in no order, each read by
+/// `from_row`.
+fn rows_by_id<T>(
+    conn: &Connection,
+    columns_from_table: &str,
+    ids: &[i64],
+    from_row: fn(&Row<'_>, usize) -> rusqlite::Result<T>,
+) -> StoreResult<Vec<T>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    conn.prepare_cached("SELECT id, slug, name, bio FROM authors WHERE id IN (SELECT value FROM json_each(?1))")
+    conn.prepare_cached(&format!("SELECT {columns_from_table} WHERE id IN (SELECT value FROM json_each(?1))"))
         .map_err(db)?
-        .query_map([id_list(ids)?], |row| author_from_row(row, 0))
-        .map_err(db)?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(db)
-}
-
-/// The tags of `ids`, in no order.
-fn tags_by_id(conn: &Connection, ids: &[i64]) -> StoreResult<Vec<Tag>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    conn.prepare_cached("SELECT id, kind, slug, name FROM tags WHERE id IN (SELECT value FROM json_each(?1))")
-        .map_err(db)?
-        .query_map([id_list(ids)?], |row| tag_from_row(row, 0))
+        .query_map([id_list(ids)?], |row| from_row(row, 0))
         .map_err(db)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(db)
