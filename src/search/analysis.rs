@@ -19,14 +19,16 @@
 //! Hyphenated words are also indexed joined in their key form (`Alma-Ata` → `almata`),
 //! which typo tolerance then brings within one letter of `Almaty` (`almati`).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{
-    Language as StemLanguage, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
-    TokenizerManager,
+    BoxTokenStream, Language as StemLanguage, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer, TokenizerManager,
 };
 
+use super::pairs::pairs_analyzer;
 use crate::domain::article::Language;
 use crate::domain::slug::transliterate;
 
@@ -36,6 +38,9 @@ pub const EXACT_TOKENIZER: &str = "qalam_exact";
 /// Name under which the Latin-key analyzer is registered with the index.
 pub const KEY_TOKENIZER: &str = "qalam_key";
 
+/// Name under which the analyzer of pairs with a common word is registered with the index.
+pub const PAIRS_TOKENIZER: &str = "qalam_pairs";
+
 /// Words longer than this many bytes are not indexed: they are never typed into a search
 /// box and only bloat the term dictionary.
 const MAX_WORD_BYTES: usize = 120;
@@ -43,10 +48,17 @@ const MAX_WORD_BYTES: usize = 120;
 /// Hyphenated words of more parts than this are not joined.
 const MAX_COMPOUND_PARTS: usize = 4;
 
+/// Opens and closes the language code that may start a text given to the exact
+/// analyzer registered with the index (`\u{F8FE}ru\u{F8FE}Выборы…`, see [`in_language`]):
+/// the analyzer of a field is the same for every article, and an article's language says
+/// how its words are stemmed. A private-use character, which no keyboard types.
+const LANGUAGE_MARK: char = '\u{F8FE}';
+
 /// Registers the analyzers the index's text fields name.
 pub fn register(manager: &TokenizerManager) {
-    manager.register(EXACT_TOKENIZER, exact_analyzer(None));
+    manager.register(EXACT_TOKENIZER, InLanguage::default());
     manager.register(KEY_TOKENIZER, key_analyzer());
+    manager.register(PAIRS_TOKENIZER, pairs_analyzer());
 }
 
 /// The exact analyzer: words, folded case and diacritics, stemmed by `stem` if given.
@@ -84,6 +96,38 @@ pub fn stemmer_for(language: &Language) -> Option<StemLanguage> {
         "tr" => StemLanguage::Turkish,
         _ => return None,
     })
+}
+
+/// `text` as the exact analyzer registered with the index reads it: prefixed with the
+/// language code when the language has a stemmer, so that its words are stemmed in it.
+pub fn in_language<'a>(language: &Language, text: &'a str) -> Cow<'a, str> {
+    match stemmer_for(language) {
+        Some(_) => Cow::Owned(format!("{LANGUAGE_MARK}{}{LANGUAGE_MARK}{text}", language.as_str())),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// The exact analyzer registered with the index: [`exact_analyzer`] stemmed in the
+/// language a text names at its start ([`in_language`]), unstemmed if it names none.
+#[derive(Clone, Default)]
+pub struct InLanguage {
+    analyzers: HashMap<Option<StemLanguage>, TextAnalyzer>,
+}
+
+impl Tokenizer for InLanguage {
+    type TokenStream<'a> = BoxTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BoxTokenStream<'a> {
+        let named = text
+            .strip_prefix(LANGUAGE_MARK)
+            .and_then(|rest| rest.split_once(LANGUAGE_MARK))
+            .and_then(|(code, rest)| Some((stemmer_for(&Language::parse(code)?)?, rest)));
+        let (stem, text) = match named {
+            Some((stem, rest)) => (Some(stem), rest),
+            None => (None, text),
+        };
+        self.analyzers.entry(stem).or_insert_with(|| exact_analyzer(stem)).token_stream(text)
+    }
 }
 
 /// Every token `analyzer` makes of `text`.
@@ -282,7 +326,7 @@ impl Tokenizer for Words {
     type TokenStream<'a> = WordStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
-        WordStream { pending: split_words(text, self.compounds), current: Token::default() }
+        WordStream::of(split_words(text, self.compounds))
     }
 }
 
@@ -290,6 +334,13 @@ impl Tokenizer for Words {
 pub struct WordStream {
     pending: VecDeque<Token>,
     current: Token,
+}
+
+impl WordStream {
+    /// A stream of tokens made beforehand.
+    pub fn of(tokens: Vec<Token>) -> Self {
+        Self { pending: tokens.into(), current: Token::default() }
+    }
 }
 
 impl TokenStream for WordStream {
@@ -377,7 +428,7 @@ pub fn word_spans(text: &str, compounds: bool) -> Vec<WordSpan> {
     out
 }
 
-fn split_words(text: &str, compounds: bool) -> VecDeque<Token> {
+fn split_words(text: &str, compounds: bool) -> Vec<Token> {
     let mut position = 0;
     word_spans(text, compounds)
         .into_iter()
@@ -627,6 +678,17 @@ mod tests {
         let mut russian = exact_analyzer(stemmer_for(&russian));
         assert_eq!(texts(&mut russian, "выборах"), [("выбор".into(), 0)]);
         assert_eq!(stemmer_for(&Language::parse("kk").expect("kk")), None);
+    }
+
+    #[test]
+    fn the_registered_exact_analyzer_stems_in_the_language_a_text_names() {
+        let mut analyzer = TextAnalyzer::from(InLanguage::default());
+        let russian = Language::parse("ru").expect("ru");
+        let kazakh = Language::parse("kk").expect("kk");
+        assert_eq!(texts(&mut analyzer, &in_language(&russian, "выборах")), [("выбор".into(), 0)]);
+        assert_eq!(texts(&mut analyzer, &in_language(&Language::english(), "Elections")), [("elect".into(), 0)]);
+        assert_eq!(texts(&mut analyzer, &in_language(&kazakh, "сайлауда")), [("сайлауда".into(), 0)]);
+        assert_eq!(texts(&mut analyzer, "Elections"), [("elections".into(), 0)]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod highlight;
+mod pairs;
 pub mod query;
 mod schema;
 mod searcher;

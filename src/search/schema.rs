@@ -3,12 +3,12 @@
 
 use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
 
-use super::analysis::{EXACT_TOKENIZER, KEY_TOKENIZER};
+use super::analysis::{EXACT_TOKENIZER, KEY_TOKENIZER, PAIRS_TOKENIZER};
 
 /// Bumped whenever the schema or the analysis changes, so that an index written by an
 /// older Qalam is rebuilt rather than searched with different rules. Written as the
 /// payload of every commit.
-pub const INDEX_FORMAT: &str = "qalam-search/1";
+pub const INDEX_FORMAT: &str = "qalam-search/2";
 
 /// The fields of the index.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +39,8 @@ pub struct Fields {
     pub authors: Field,
     /// Every word unstemmed, for spelling suggestions.
     pub words: Field,
+    /// Neighbouring Latin keys of which one is common, for phrases (see `pairs`).
+    pub pairs: Field,
 }
 
 /// Field names, as tantivy's fast-field readers address them.
@@ -81,6 +83,7 @@ impl Fields {
             tags: builder.add_text_field("tags", doc_ids_only(KEY_TOKENIZER)),
             authors: builder.add_text_field("authors", doc_ids_only(KEY_TOKENIZER)),
             words: builder.add_text_field("words", doc_ids_only(EXACT_TOKENIZER)),
+            pairs: builder.add_text_field("pairs", doc_ids_only(PAIRS_TOKENIZER)),
         };
         (builder.build(), fields)
     }

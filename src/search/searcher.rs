@@ -7,7 +7,8 @@
 //! the typo allowance (a small constant [`Ranking::fuzzy_score`]). A document that
 //! matches exactly also matches the folded form, so it outscores one that matches only
 //! through that. Several words in a row (a phrase, a hyphenated word) match on their
-//! Latin keys only.
+//! Latin keys only, looked for first by their pairs with a common word, if they have any
+//! (see `pairs`).
 //!
 //! A search is two passes over the index when that is cheaper: a count that scores
 //! nothing, then a ranking that scores only what may still reach the page asked for
@@ -30,6 +31,7 @@ use tantivy::{DocAddress, Order, Searcher};
 
 use super::analysis::{edit_distance, exact_analyzer, key_analyzer, tokens, typo_allowance};
 use super::highlight::HighlightTerms;
+use super::pairs::phrase_pairs;
 use super::query::{Clause, FilterKind, ParsedQuery};
 use super::schema::{ID, PUBLISHED_AT};
 use super::top::FreshTop;
@@ -335,8 +337,9 @@ impl<'a> Plan<'a> {
             // Several words in a row are matched once, on their Latin keys, which every
             // part of an article has: reading the positions of common words is what a
             // phrase costs, and each field and form tried would read them again.
-            should.push(matching(fields.title_key, &keys, ranking.title_boost));
-            should.push(matching(fields.text_key, &keys, 1.0));
+            let pairs = phrase_pairs(&keys);
+            should.push(narrowed(matching(fields.title_key, &keys, ranking.title_boost), fields.pairs, &pairs));
+            should.push(narrowed(matching(fields.text_key, &keys, 1.0), fields.pairs, &pairs));
         }
         let tolerant = required && matches!(clause, Clause::Word(_));
         let mut typos = None;
@@ -505,6 +508,26 @@ fn matching(field: Field, words: &[String], boost: f32) -> (Occur, Box<dyn Query
         _ => Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect())),
     };
     (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+}
+
+/// `phrase` looked for only in the articles that have all of `pairs` in `field` (see
+/// `pairs`): the leapfrog of tantivy's intersection starts from the rarest of them, so
+/// positions are read only where the phrase may be. Each phrase is narrowed on its own,
+/// not their union, which would read every match of each phrase to fill its buffer.
+fn narrowed(phrase: (Occur, Box<dyn Query>), field: Field, pairs: &[String]) -> (Occur, Box<dyn Query>) {
+    if pairs.is_empty() {
+        return phrase;
+    }
+    let (occur, phrase) = phrase;
+    let mut all: Vec<(Occur, Box<dyn Query>)> = pairs
+        .iter()
+        .map(|pair| {
+            let term = TermQuery::new(Term::from_field_text(field, pair), IndexRecordOption::Basic);
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0)) as Box<dyn Query>)
+        })
+        .collect();
+    all.push((Occur::Must, phrase));
+    (occur, Box::new(BooleanQuery::new(all)))
 }
 
 /// Separates the words of a key analysis from the joined forms of hyphenated words,

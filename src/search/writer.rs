@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use tantivy::schema::Term;
-use tantivy::tokenizer::{Language as StemLanguage, PreTokenizedString, TextAnalyzer};
 use tantivy::{IndexReader, IndexWriter, TantivyDocument, TantivyError};
 
-use super::analysis::{exact_analyzer, stemmer_for, tokens};
+use super::analysis::in_language;
 use super::schema::{Fields, ID, INDEX_FORMAT, PUBLISHED_AT, UPDATED_AT};
 use super::{SearchError, SearchIndex};
 use crate::domain::article::Article;
@@ -35,7 +34,6 @@ pub struct Indexer {
     writer: IndexWriter,
     reader: IndexReader,
     fields: Fields,
-    stemmed: HashMap<StemLanguage, TextAnalyzer>,
 }
 
 impl SearchIndex {
@@ -59,7 +57,7 @@ impl SearchIndex {
             other => SearchError::Engine(other),
         })?;
         self.reader.reload()?;
-        Ok(Indexer { writer, reader: self.reader.clone(), fields: self.fields, stemmed: HashMap::new() })
+        Ok(Indexer { writer, reader: self.reader.clone(), fields: self.fields })
     }
 }
 
@@ -138,7 +136,7 @@ impl Indexer {
         self.len() == 0
     }
 
-    fn document(&mut self, article: &Article) -> TantivyDocument {
+    fn document(&self, article: &Article) -> TantivyDocument {
         let f = self.fields;
         let mut doc = TantivyDocument::new();
         doc.add_i64(f.id, article.id);
@@ -154,17 +152,18 @@ impl Indexer {
             .collect();
         let dek = article.dek.as_deref().unwrap_or_default();
 
-        let stem = stemmer_for(&article.language);
-        self.add_exact(&mut doc, f.title, stem, &article.title);
-        self.add_exact(&mut doc, f.text, stem, dek);
-        self.add_exact(&mut doc, f.text, stem, &article.body_text);
+        let language = &article.language;
+        doc.add_text(f.title, in_language(language, &article.title));
+        doc.add_text(f.text, in_language(language, dek));
+        doc.add_text(f.text, in_language(language, &article.body_text));
         for name in &names {
-            self.add_exact(&mut doc, f.meta, stem, name);
+            doc.add_text(f.meta, in_language(language, name));
         }
 
         doc.add_text(f.title_key, &article.title);
         for text in [article.title.as_str(), dek, &article.body_text].into_iter().chain(names.iter().copied()) {
             doc.add_text(f.text_key, text);
+            doc.add_text(f.pairs, text);
             doc.add_text(f.words, text);
         }
         for tag in &article.tags {
@@ -177,25 +176,5 @@ impl Indexer {
             doc.add_text(f.authors, author.slug.as_str());
         }
         doc
-    }
-
-    /// Adds `text` in its exact forms, stemmed in the article's language. The field's
-    /// registered analyzer cannot know the article's language, so stemmed tokens are
-    /// made here and handed over ready; unstemmed languages use the registered analyzer.
-    fn add_exact(
-        &mut self,
-        doc: &mut TantivyDocument,
-        field: tantivy::schema::Field,
-        stem: Option<StemLanguage>,
-        text: &str,
-    ) {
-        match stem {
-            Some(language) => {
-                let analyzer = self.stemmed.entry(language).or_insert_with(|| exact_analyzer(Some(language)));
-                let tokens = tokens(analyzer, text);
-                doc.add_pre_tokenized_text(field, PreTokenizedString { text: text.to_owned(), tokens });
-            }
-            None => doc.add_text(field, text),
-        }
     }
 }

@@ -258,6 +258,25 @@ async fn a_quoted_phrase_matches_only_its_words_together_and_in_order() {
 }
 
 #[tokio::test]
+async fn a_phrase_with_common_words_matches_only_where_they_stand_together() {
+    let app = spawn_app().await;
+    import_indexed(
+        &app,
+        &[
+            story("together", "Traders return to the border market", "Queues were short in the city."),
+            story("apart", "Border guards count the trucks", "The city of Osh waits; in spring the market opens."),
+            story("russian", "Рынок открылся в Алматы", "Торговцы вернулись."),
+        ],
+    )
+    .await;
+    assert_eq!(found(&app, r#""the border""#).await, ["Traders return to the border market"]);
+    assert_eq!(found(&app, r#""in the city""#).await, ["Traders return to the border market"]);
+    assert_eq!(found(&app, r#""в Алматы""#).await, ["Рынок открылся в Алматы"]);
+    assert_eq!(found(&app, r#""the city of Osh""#).await, ["Border guards count the trucks"]);
+    assert_eq!(found(&app, r#"market -"the border""#).await, ["Border guards count the trucks"]);
+}
+
+#[tokio::test]
 async fn excluded_words_and_phrases_leave_articles_out() {
     let app = spawn_app().await;
     import_indexed(
