@@ -16,175 +16,30 @@ use tantivy::tokenizer::{TextAnalyzer, Token, Tokenizer};
 
 use super::analysis::{WordStream, key_analyzer, latin_key, tokens};
 
-/// Words so common that a phrase holding one is best looked up by its pairs: function
-/// words of English, Russian, Kazakh and Uzbek, and a few of the news's own. Written as
-/// typed; compared by their Latin keys.
-const COMMON_WORDS: &[&str] = &[
-    // English
-    "a",
-    "about",
-    "after",
-    "against",
-    "all",
-    "also",
-    "an",
-    "and",
-    "any",
-    "are",
-    "as",
-    "at",
-    "be",
-    "been",
-    "before",
-    "between",
-    "but",
-    "by",
-    "can",
-    "could",
-    "did",
-    "do",
-    "does",
-    "during",
-    "for",
-    "from",
-    "had",
-    "has",
-    "have",
-    "he",
-    "her",
-    "his",
-    "how",
-    "i",
-    "if",
-    "in",
-    "into",
-    "is",
-    "it",
-    "its",
-    "may",
-    "more",
-    "most",
-    "new",
-    "no",
-    "not",
-    "of",
-    "on",
-    "one",
-    "or",
-    "our",
-    "out",
-    "over",
-    "said",
-    "says",
-    "she",
-    "so",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "them",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "through",
-    "to",
-    "under",
-    "up",
-    "was",
-    "we",
-    "were",
-    "what",
-    "when",
-    "where",
-    "which",
-    "while",
-    "who",
-    "will",
-    "with",
-    "would",
-    "year",
-    "you",
-    // Russian
-    "а",
-    "без",
-    "бы",
-    "был",
-    "была",
-    "были",
-    "было",
-    "в",
-    "во",
-    "все",
-    "всё",
-    "год",
-    "года",
-    "для",
-    "до",
-    "его",
-    "ее",
-    "её",
-    "же",
-    "за",
-    "и",
-    "из",
-    "или",
-    "их",
-    "к",
-    "как",
-    "ко",
-    "ли",
-    "между",
-    "мы",
-    "на",
-    "над",
-    "не",
-    "но",
-    "о",
-    "об",
-    "он",
-    "она",
-    "они",
-    "от",
-    "по",
-    "под",
-    "после",
-    "при",
-    "с",
-    "со",
-    "так",
-    "также",
-    "то",
-    "только",
-    "у",
-    "уже",
-    "что",
-    "это",
-    // Kazakh and Uzbek
-    "және",
-    "мен",
-    "бен",
-    "пен",
-    "да",
-    "де",
-    "бұл",
-    "үшін",
-    "va",
-    "bilan",
-    "uchun",
-    "bu",
-    "ham",
-];
+// Words so common that a phrase holding one is best looked up by its pairs, as typed
+// and compared by their Latin keys: function words, and a few of the news's own (`said`,
+// `year`).
 
-/// The Latin keys of [`COMMON_WORDS`].
+/// English.
+const ENGLISH: &str = "a about after against all also an and any are as at be been before between but by can could did do \
+    does during for from had has have he her his how i if in into is it its may more most new no not of \
+    on one or our out over said says she so such than that the their them then there these they this \
+    those through to under up was we were what when where which while who will with would year you";
+
+/// Russian.
+const RUSSIAN: &str = "а без бы был была были было в во все всё год года для до его ее её же за и из или их к как ко ли \
+    между мы на над не но о об он она они от по под после при с со так также то только у уже что это";
+
+/// Kazakh and Uzbek.
+const KAZAKH_AND_UZBEK: &str = "және мен бен пен да де бұл үшін va bilan uchun bu ham";
+
+/// The Latin keys of the common words.
 fn common_keys() -> &'static HashSet<String> {
     static KEYS: OnceLock<HashSet<String>> = OnceLock::new();
     KEYS.get_or_init(|| {
-        COMMON_WORDS
+        [ENGLISH, RUSSIAN, KAZAKH_AND_UZBEK]
             .iter()
+            .flat_map(|list| list.split_whitespace())
             .map(|word| {
                 let mut key = String::new();
                 latin_key(word, &mut key);
