@@ -38,7 +38,7 @@ pub const EXACT_TOKENIZER: &str = "qalam_exact";
 /// Name under which the Latin-key analyzer is registered with the index.
 pub const KEY_TOKENIZER: &str = "qalam_key";
 
-/// Name under which the analyzer of pairs with a common word is registered with the index.
+/// Name under which the analyzer of neighbouring pairs of keys is registered with the index.
 pub const PAIRS_TOKENIZER: &str = "qalam_pairs";
 
 /// Words longer than this many bytes are not indexed: they are never typed into a search

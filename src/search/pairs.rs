@@ -1,63 +1,25 @@
-//! Pairs of neighbouring words of which one is very common (`the border`, `in the`,
-//! `the city`), indexed whole in their Latin keys, so that a phrase holding a common word
-//! is looked up by its pairs before any positions are read.
+//! Every two neighbouring words of a text, indexed whole in their Latin keys (`the
+//! border`, `national budget`), so that a phrase is looked up by its pairs before any
+//! positions are read (what Elasticsearch's `index_phrases` does).
 //!
 //! Matching a phrase means reading where each of its words stands in every article that
 //! has them all; for `"the border"` that is where `the` stands in nearly every article.
-//! An article that has the phrase has its pairs, and few articles have a given pair, so
-//! the searcher asks for the pairs first and checks positions only in the articles that
-//! have them: the results are the same, the work a small fraction. Pairs of two
-//! uncommon words are not indexed: their positions are short to read anyway.
-
-use std::collections::HashSet;
-use std::sync::OnceLock;
+//! An article that has the phrase has its pairs, and far fewer articles have a pair than
+//! have both its words, so the searcher asks for the pairs first and checks positions
+//! only in the articles that have them: the results are the same, the work a fraction.
 
 use tantivy::tokenizer::{TextAnalyzer, Token, Tokenizer};
 
-use super::analysis::{WordStream, key_analyzer, latin_key, tokens};
+use super::analysis::{WordStream, key_analyzer, tokens};
 
-// Words so common that a phrase holding one is best looked up by its pairs, as typed
-// and compared by their Latin keys: function words, and a few of the news's own (`said`,
-// `year`).
-
-/// English.
-const ENGLISH: &str = "a about after against all also an and any are as at be been before between but by can could did do \
-    does during for from had has have he her his how i if in into is it its may more most new no not of \
-    on one or our out over said says she so such than that the their them then there these they this \
-    those through to under up was we were what when where which while who will with would year you";
-
-/// Russian.
-const RUSSIAN: &str = "а без бы был была были было в во все всё год года для до его ее её же за и из или их к как ко ли \
-    между мы на над не но о об он она они от по под после при с со так также то только у уже что это";
-
-/// Kazakh and Uzbek.
-const KAZAKH_AND_UZBEK: &str = "және мен бен пен да де бұл үшін va bilan uchun bu ham";
-
-/// The Latin keys of the common words.
-fn common_keys() -> &'static HashSet<String> {
-    static KEYS: OnceLock<HashSet<String>> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        [ENGLISH, RUSSIAN, KAZAKH_AND_UZBEK]
-            .iter()
-            .flat_map(|list| list.split_whitespace())
-            .map(|word| {
-                let mut key = String::new();
-                latin_key(word, &mut key);
-                key
-            })
-            .collect()
-    })
-}
-
-/// The pair term of two neighbouring keys, if either is common.
-fn pair(first: &str, second: &str) -> Option<String> {
-    let common = common_keys();
-    (common.contains(first) || common.contains(second)).then(|| format!("{first} {second}"))
+/// The pair term of two neighbouring keys.
+fn pair(first: &str, second: &str) -> String {
+    format!("{first} {second}")
 }
 
 /// The pairs of a phrase, given as the Latin keys of its words in order.
 pub fn phrase_pairs(keys: &[String]) -> Vec<String> {
-    keys.windows(2).filter_map(|two| pair(&two[0], &two[1])).collect()
+    keys.windows(2).map(|two| pair(&two[0], &two[1])).collect()
 }
 
 /// The pairs of a text, given as the tokens of its Latin-key analysis. The joined form
@@ -73,14 +35,12 @@ fn text_pairs(tokens: &[Token]) -> Vec<Token> {
     words
         .windows(2)
         .filter(|two| two[1].position == two[0].position + 1)
-        .filter_map(|two| {
-            Some(Token {
-                offset_from: two[0].offset_from,
-                offset_to: two[1].offset_to,
-                position: two[0].position,
-                text: pair(&two[0].text, &two[1].text)?,
-                position_length: 2,
-            })
+        .map(|two| Token {
+            offset_from: two[0].offset_from,
+            offset_to: two[1].offset_to,
+            position: two[0].position,
+            text: pair(&two[0].text, &two[1].text),
+            position_length: 2,
         })
         .collect()
 }
@@ -113,21 +73,20 @@ mod tests {
     }
 
     #[test]
-    fn a_text_gives_the_pairs_that_hold_a_common_word() {
-        assert_eq!(pairs_of("The border of Kazakhstan reopened"), ["the border", "border of", "of kazak"]);
+    fn a_text_gives_each_two_neighbouring_keys() {
+        assert_eq!(pairs_of("The border of Kazakhstan"), ["the border", "border of", "of kazak"]);
         assert_eq!(pairs_of("Граница в Казахстане"), ["granitsa v", "v kazakstane"]);
-        assert!(pairs_of("Glacier melt threatens irrigation").is_empty());
+        assert!(pairs_of("Glacier").is_empty());
     }
 
     #[test]
     fn a_hyphenated_word_pairs_by_its_parts_not_its_joined_form() {
-        assert_eq!(pairs_of("to Alma-Ata in spring"), ["to alma", "ata in", "in spring"]);
+        assert_eq!(pairs_of("to Alma-Ata in spring"), ["to alma", "alma ata", "ata in", "in spring"]);
     }
 
     #[test]
     fn a_phrase_gives_the_same_pairs_as_the_text_it_matches() {
         let keys: Vec<String> = tokens(&mut key_analyzer(), "in the City").into_iter().map(|t| t.text).collect();
         assert_eq!(phrase_pairs(&keys), pairs_of("news in the city today")[1..3]);
-        assert!(phrase_pairs(&["grain".to_owned(), "export".to_owned()]).is_empty());
     }
 }

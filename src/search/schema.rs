@@ -39,7 +39,7 @@ pub struct Fields {
     pub authors: Field,
     /// Every word unstemmed, for spelling suggestions.
     pub words: Field,
-    /// Neighbouring Latin keys of which one is common, for phrases (see `pairs`).
+    /// Each two neighbouring Latin keys, for phrases (see `pairs`).
     pub pairs: Field,
 }
 

@@ -7,8 +7,7 @@
 //! the typo allowance (a small constant [`Ranking::fuzzy_score`]). A document that
 //! matches exactly also matches the folded form, so it outscores one that matches only
 //! through that. Several words in a row (a phrase, a hyphenated word) match on their
-//! Latin keys only, looked for first by their pairs with a common word, if they have any
-//! (see `pairs`).
+//! Latin keys only, looked for first by their pairs (see `pairs`).
 //!
 //! A search is two passes over the index when that is cheaper: a count that scores
 //! nothing, then a ranking that scores only what may still reach the page asked for
@@ -515,9 +514,6 @@ fn matching(field: Field, words: &[String], boost: f32) -> (Occur, Box<dyn Query
 /// positions are read only where the phrase may be. Each phrase is narrowed on its own,
 /// not their union, which would read every match of each phrase to fill its buffer.
 fn narrowed(phrase: (Occur, Box<dyn Query>), field: Field, pairs: &[String]) -> (Occur, Box<dyn Query>) {
-    if pairs.is_empty() {
-        return phrase;
-    }
     let (occur, phrase) = phrase;
     let mut all: Vec<(Occur, Box<dyn Query>)> = pairs
         .iter()
