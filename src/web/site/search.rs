@@ -278,7 +278,8 @@ pub async fn show_search(
                 ResultCard { card, excerpt_html }
             })
             .collect();
-        view.results_line = Some(found.paging.results_line());
+        // Nothing found is said by the page's no-results section, not by `0 - 0 of 0`.
+        view.results_line = (found.paging.total > 0).then(|| found.paging.results_line());
         view.suggestion = found.suggestion.map(|text| Link {
             url: SearchInput { text: text.clone(), ..input.clone() }.url(SEARCH_PATH, 1),
             name: text,
