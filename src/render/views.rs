@@ -140,6 +140,11 @@ impl PictureView {
     }
 }
 
+/// Words of the teaser under a headline on the front page and under an article's related
+/// stories: those are menus, kept small for phones; the full 500-word excerpts are on the
+/// archive and search pages.
+pub const TEASER_WORDS: usize = 40;
+
 /// An article in a listing.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {

@@ -2,7 +2,9 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{ArticleSpec, TestApp, anchors, assert_themed_error, card_titles, slice, spawn_app};
+use crate::helpers::{
+    ArticleSpec, TestApp, anchors, assert_themed_error, card_titled, card_titles, english_words, slice, spawn_app,
+};
 
 const BODY: &str = "<h2>Fields</h2><p>The harvest in the north was the best in a decade.</p>";
 
@@ -20,7 +22,7 @@ async fn grain_site() -> TestApp {
             .dek("Farmers in the north brought in 26 million tonnes.")
             .tag("Weather")
             .body(BODY),
-        grain("grain-exports", "Grain exports to China rise").hours_ago(30),
+        grain("grain-exports", "Grain exports to China rise").hours_ago(30).words(700),
         ArticleSpec::new("wheat-prices", "Wheat prices in Uzbekistan").hours_ago(5).tag("Agriculture"),
         ArticleSpec::new("tajik-dam", "Rogun dam fills").hours_ago(2).country("Tajikistan").section("Energy"),
         grain("future-grain", "Grain story not yet due").published("2025-12-05T07:00:00Z"),
@@ -76,6 +78,20 @@ async fn related_stories_share_tags_most_shared_first_and_exclude_unrelated_and_
     let html = app.get_text("/grain-harvest/").await;
     let related = slice(&html, r#"<aside class="related""#, "</aside>");
     assert_eq!(card_titles(related), ["Grain exports to China rise", "Wheat prices in Uzbekistan"]);
+}
+
+#[tokio::test]
+async fn related_stories_and_front_page_cards_carry_a_forty_word_teaser_not_the_long_excerpt() {
+    let app = grain_site().await;
+    let teaser = format!("{}...", english_words(40).join(" "));
+    let article = app.get_text("/grain-harvest/").await;
+    let related = slice(&article, r#"<aside class="related""#, "</aside>");
+    assert_eq!(card_titled(related, "Grain exports to China rise").excerpt, teaser);
+    let home = app.get_text("/").await;
+    assert_eq!(card_titled(&home, "Grain exports to China rise").excerpt, teaser);
+    let archive = app.get_text("/tag/agriculture/").await;
+    let long = card_titled(&archive, "Grain exports to China rise").excerpt;
+    assert_eq!(long, format!("{}...", english_words(500).join(" ")));
 }
 
 #[tokio::test]

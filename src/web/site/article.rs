@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::domain::article::Article;
 use crate::domain::excerpt::excerpt;
 use crate::render::seo;
-use crate::render::views::{ArticleView, Card, Meta};
+use crate::render::views::{ArticleView, Card, Meta, TEASER_WORDS};
 use crate::web::error::AppError;
 use crate::web::extract::{Segments, slug};
 
@@ -40,7 +40,7 @@ pub async fn show_article(
 /// drafts through it).
 pub async fn render_article(app: &App, article: &Article) -> Result<Response, AppError> {
     let now = app.now();
-    let words = app.settings.site.excerpt_words;
+    let words = TEASER_WORDS.min(app.settings.site.excerpt_words);
     let related = app.store.related_articles(article, RELATED, now, words).await?;
     let description = article
         .dek

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::render_page;
 use crate::app::App;
 use crate::domain::taxonomy::TagKind;
-use crate::render::views::{Card, Link, Meta};
+use crate::render::views::{Card, Link, Meta, TEASER_WORDS};
 use crate::store::ListingFilter;
 use crate::web::error::AppError;
 
@@ -17,9 +17,6 @@ use crate::web::error::AppError;
 const LATEST: u32 = 6;
 /// Stories in each country block.
 const PER_COUNTRY: u32 = 3;
-/// Words of the teaser under each front-page headline: the front page is a menu, kept
-/// small for phones; the full 500-word excerpts are on the archive and search pages.
-const TEASER_WORDS: usize = 40;
 
 #[derive(Serialize)]
 struct HomeView {
