@@ -114,93 +114,41 @@ pub fn excerpt(text: &str, words: usize) -> String {
 }
 
 /// [`excerpt`] of text whose words are already separated by single ASCII spaces, as the
-/// stored plain text is: the cut is a slice of it, found by counting spaces eight bytes
-/// at a time instead of decoding every character. `None` when the text has any other
-/// whitespace (or spaces at either end, or two together), which the general path handles.
+/// stored plain text is: the cut is a slice of it, found by jumping from space to space
+/// with `memchr` instead of decoding every character. `None` when the part before the cut
+/// has any other whitespace (or a space at either end, or two together), which the
+/// general path handles.
 fn collapsed_cut(text: &str, words: usize) -> Option<String> {
     if words == 0 {
         return None;
     }
     let bytes = text.as_bytes();
-    let mut seen = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight ASCII bytes of words and single spaces that do not reach the cut: count
-        // their spaces and step over them.
-        if let Some(chunk) = bytes.get(i..i + 9) {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(&chunk[..8]);
-            let word = u64::from_le_bytes(eight);
-            let spaces = zero_bytes(word ^ (ONES * u64::from(b' ')));
-            let count = spaces.count_ones() as usize;
-            let plain = (word & !LOWS) | zero_bytes(word & (ONES * 0xE0)) == 0
-                && spaces & (spaces >> 8) == 0
-                && !(i == 0 && chunk[0] == b' ')
-                && !(chunk[7] == b' ' && chunk[8] == b' ');
-            if plain && seen + count < words {
-                seen += count;
-                i += 8;
-                continue;
-            }
-        }
-        match BYTE_KIND[usize::from(bytes[i])] {
-            ORDINARY => {}
-            SPACE => {
-                let word_follows = match bytes.get(i + 1).map(|&next| BYTE_KIND[usize::from(next)]) {
-                    Some(ORDINARY) => true,
-                    Some(CLOSER_LOOK) => starts_with_word(text, i + 1),
-                    _ => false,
-                };
-                if i == 0 || !word_follows {
-                    return None;
-                }
-                seen += 1;
-                if seen == words {
-                    return Some(format!("{}{ELLIPSIS}", &text[..i]));
-                }
-            }
-            _ => {
-                if !starts_with_word(text, i) {
-                    return None;
-                }
-            }
-        }
-        i += 1;
+    let cut = memchr::memchr_iter(b' ', bytes).nth(words - 1);
+    let kept = &text[..cut.unwrap_or(bytes.len())];
+    if text.starts_with(' ') || kept.ends_with(' ') || !single_spaced(kept) {
+        return None;
     }
-    Some(text.to_owned())
+    match cut {
+        Some(at) if starts_with_word(text, at + 1) => Some(format!("{kept}{ELLIPSIS}")),
+        Some(_) => None,
+        None => Some(text.to_owned()),
+    }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-
-/// 0x80 in exactly the bytes of `word` that are zero, and nothing elsewhere.
-fn zero_bytes(word: u64) -> u64 {
-    !(((word & LOWS) + LOWS) | word | LOWS)
-}
-
-/// A byte that cannot be whitespace.
-const ORDINARY: u8 = 0;
-/// The ASCII space.
-const SPACE: u8 = 1;
-/// A control character, or the lead byte of one of the only non-ASCII whitespace
-/// characters there are (U+0085, U+00A0, U+1680, U+2000…U+205F, U+3000).
-const CLOSER_LOOK: u8 = 2;
-
-/// What each byte of UTF-8 text may be, as far as word boundaries go.
-const BYTE_KIND: [u8; 256] = {
-    let mut kinds = [ORDINARY; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        kinds[b] = CLOSER_LOOK;
-        b += 1;
+/// Whether `text` has no whitespace but single ASCII spaces: no two spaces together, no
+/// control character, and none of the non-ASCII whitespace characters (U+0085, U+00A0,
+/// U+1680, U+2000…U+205F, U+3000), which are the only ones whose UTF-8 form starts with
+/// 0xC2, 0xE1, 0xE2 or 0xE3 and is whitespace.
+fn single_spaced(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let controls = bytes.chunks(64).any(|chunk| chunk.iter().fold(false, |any, &b| any | (b < 0x20)));
+    if controls || memchr::memmem::find(bytes, b"  ").is_some() {
+        return false;
     }
-    kinds[0x20] = SPACE;
-    kinds[0xC2] = CLOSER_LOOK;
-    kinds[0xE1] = CLOSER_LOOK;
-    kinds[0xE2] = CLOSER_LOOK;
-    kinds[0xE3] = CLOSER_LOOK;
-    kinds
-};
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes)
+        .chain(memchr::memchr_iter(0xE1, bytes))
+        .all(|at| starts_with_word(text, at))
+}
 
 /// Whether the character at byte `at` of `text` is there and is not whitespace.
 fn starts_with_word(text: &str, at: usize) -> bool {
