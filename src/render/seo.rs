@@ -180,17 +180,25 @@ pub fn publisher(settings: &Settings) -> Value {
 /// no text can close the element or open a comment, and the JSON means the same.
 pub fn script_json(value: &Value) -> String {
     let text = value.to_string();
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
+    let mut last = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8; every other byte of a
+        // multi-byte character is 0x80 or above, so no ASCII test can match inside one.
+        let escape = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => "\\u2028",
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => "\\u2029",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(escape);
+        last = i + if b == 0xE2 { 3 } else { 1 };
     }
+    out.push_str(&text[last..]);
     out
 }
 
@@ -200,9 +208,10 @@ mod tests {
 
     #[test]
     fn script_json_cannot_close_its_element_and_still_parses() {
-        let value = json!({ "headline": "</script><!-- & more" });
+        let value = json!({ "headline": "</script><!-- & more \u{2028}line\u{2029}para — Алматы" });
         let text = script_json(&value);
-        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        assert!(!text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']), "{text}");
+        assert!(text.contains("\\u003c/script\\u003e") && text.contains("\\u2028line\\u2029para — Алматы"), "{text}");
         assert_eq!(serde_json::from_str::<Value>(&text).expect("valid JSON"), value);
     }
 
