@@ -54,6 +54,15 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The site-relative address of the article with this slug: `/slug/`.
+    pub fn path(&self) -> String {
+        let mut path = String::with_capacity(self.0.len() + 2);
+        path.push('/');
+        path.push_str(&self.0);
+        path.push('/');
+        path
+    }
 }
 
 impl fmt::Display for Slug {

@@ -96,7 +96,7 @@ pub fn article_section(article: &Article) -> Option<&Tag> {
 /// The social and structured-data part of an article page's [`Meta`]; the caller adds the
 /// title, description and canonical address.
 pub fn article_meta(settings: &Settings, tz: &TimeZone, article: &Article, description: &str) -> Meta {
-    let url = absolute(settings, &format!("/{}/", article.slug));
+    let url = absolute(settings, &article.slug.path());
     let image = article.featured_image.as_deref().map(|i| absolute(settings, i));
     let section = article_section(article);
     let properties = ArticleProperties {

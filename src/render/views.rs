@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::seo::{ArticleProperties, SiteSeo};
 use crate::domain::article::{Article, ArticleSummary};
-use crate::domain::dates::short_date;
+use crate::domain::dates::{rfc3339, short_date};
 use crate::domain::excerpt::excerpt;
 use crate::domain::money::Trend;
 use crate::domain::paging::Paging;
@@ -180,14 +180,14 @@ impl Card {
         let when = article.published_at.to_zoned_datetime(tz.clone());
         Self {
             title: article.title.clone(),
-            url: format!("/{}/", article.slug),
+            url: article.slug.path(),
             dek: article.dek.clone(),
             excerpt: match &article.excerpt {
                 Some(own) => own.clone(),
                 None => excerpt(&article.lead_text, words),
             },
             date: short_date(&when),
-            datetime: when.timestamp().to_string(),
+            datetime: rfc3339(when.timestamp()),
             country: article.first_tag(TagKind::Country).map(Link::tag),
             section: article.first_tag(TagKind::Section).map(Link::tag),
             authors: article.authors.iter().map(Link::author).collect(),
@@ -252,7 +252,7 @@ impl ArticleView {
             dek: article.dek.clone(),
             body_html: article.body_html.clone(),
             date: short_date(&published),
-            datetime: published.timestamp().to_string(),
+            datetime: rfc3339(published.timestamp()),
             updated: (updated.date() > published.date()).then(|| short_date(&updated)),
             authors: article.authors.iter().map(Link::author).collect(),
             tags: tags.into_iter().map(Link::tag).collect(),

@@ -105,7 +105,7 @@ impl ArticleResource {
         Self {
             id: article.id,
             slug: article.slug.to_string(),
-            url: absolute(settings, &format!("/{}/", article.slug)),
+            url: absolute(settings, &article.slug.path()),
             title: article.title.clone(),
             dek: article.dek.clone(),
             excerpt: article

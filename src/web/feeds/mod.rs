@@ -211,7 +211,7 @@ async fn build_feed(app: &App, scope: &Scope, format: Format) -> Result<Feed, Ap
 
 fn feed_item(app: &App, article: &Article) -> FeedItem {
     let settings = &app.settings;
-    let url = absolute(settings, &format!("/{}/", article.slug));
+    let url = absolute(settings, &article.slug.path());
     let summary = article
         .dek
         .clone()

@@ -190,7 +190,7 @@ pub async fn show_news_sitemap(State(app): State<Arc<App>>) -> Result<Response, 
         .write_inner_content(|w| {
             for article in &articles {
                 w.create_element("url").write_inner_content(|w| {
-                    text(w, "loc", &absolute(settings, &format!("/{}/", article.slug)))?;
+                    text(w, "loc", &absolute(settings, &article.slug.path()))?;
                     w.create_element("news:news").write_inner_content(|w| {
                         w.create_element("news:publication").write_inner_content(|w| {
                             text(w, "news:name", &settings.site.name)?;

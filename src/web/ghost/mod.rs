@@ -289,7 +289,7 @@ fn post_json(app: &App, article: &Article, params: &Params) -> Value {
     put("codeinjection_foot", Value::Null);
     put("custom_template", Value::Null);
     put("canonical_url", Value::Null);
-    put("url", json!(absolute(settings, &format!("/{}/", article.slug))));
+    put("url", json!(absolute(settings, &article.slug.path())));
     put("excerpt", json!(custom_excerpt.clone().unwrap_or_else(|| excerpt(&article.body_text, EXCERPT_WORDS))));
     put("reading_time", json!(words.div_ceil(WORDS_PER_MINUTE)));
     put("access", json!(true));

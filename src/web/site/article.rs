@@ -48,8 +48,7 @@ pub async fn render_article(app: &App, article: &Article) -> Result<Response, Ap
         .or_else(|| article.excerpt.clone())
         .unwrap_or_else(|| excerpt(&article.body_text, DESCRIPTION_WORDS));
     let social = seo::article_meta(&app.settings, &app.tz, article, &description);
-    let meta =
-        Meta { title: title(app, &article.title), description, canonical: format!("/{}/", article.slug), ..social };
+    let meta = Meta { title: title(app, &article.title), description, canonical: article.slug.path(), ..social };
     let page = ArticlePage {
         article: ArticleView::new(article, &app.tz),
         related: related.iter().map(|a| Card::new(a, words, &app.tz)).collect(),
