@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use bytes::Bytes;
 use jiff::Timestamp;
 
+use crate::domain::dates::http_date;
+
 /// A rendered page and its precomputed validators and compressed forms.
 #[derive(Debug)]
 pub struct CachedPage {
@@ -24,6 +26,8 @@ pub struct CachedPage {
     pub etag: String,
     /// When it was rendered.
     pub rendered_at: Timestamp,
+    /// `rendered_at` as `Last-Modified` writes it, formatted once rather than per request.
+    pub last_modified: String,
     /// Content generation it was rendered at.
     pub generation: u64,
     /// Brotli form, computed on first request.
@@ -36,7 +40,17 @@ impl CachedPage {
     /// A page rendered now at `generation`.
     pub fn new(body: Bytes, content_type: &'static str, generation: u64, rendered_at: Timestamp) -> Self {
         let etag = format!("\"{:016x}{:04x}\"", fingerprint(&body), body.len() & 0xffff);
-        Self { body, content_type, etag, rendered_at, generation, brotli: OnceLock::new(), gzip: OnceLock::new() }
+        let last_modified = http_date(rendered_at);
+        Self {
+            body,
+            content_type,
+            etag,
+            rendered_at,
+            last_modified,
+            generation,
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
+        }
     }
 
     fn weight(&self) -> usize {

@@ -37,6 +37,11 @@ pub fn short_date(when: &ZonedDateTime) -> String {
     out
 }
 
+/// An instant as HTTP writes dates (IMF-fixdate): `Fri, 05 Dec 2025 04:00:00 GMT`.
+pub fn http_date(t: Timestamp) -> String {
+    t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
 /// An instant in RFC 3339 form, in UTC: `2025-12-05T04:00:00Z`, as `<time datetime>`
 /// takes it.
 pub fn rfc3339(at: Timestamp) -> String {

@@ -13,7 +13,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use jiff::Timestamp;
 
 use crate::app::App;
 use crate::cache::{CachedPage, Lookup};
@@ -168,7 +167,7 @@ fn respond(app: &App, page: &CachedPage, conditions: &Conditions) -> Response {
     headers.insert(header::CACHE_CONTROL, header_value(&cache_control));
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(header::ETAG, header_value(&page.etag));
-    headers.insert(header::LAST_MODIFIED, header_value(&http_date(page.rendered_at)));
+    headers.insert(header::LAST_MODIFIED, header_value(&page.last_modified));
     if conditions.not_modified(page) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
@@ -216,9 +215,4 @@ fn gzip_bytes(body: &[u8]) -> Bytes {
 
 fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// An IMF-fixdate, as HTTP dates are written.
-pub fn http_date(t: Timestamp) -> String {
-    t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }

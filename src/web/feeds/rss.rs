@@ -8,7 +8,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::Feed;
-use crate::web::delivery::http_date;
+use crate::domain::dates::http_date;
 
 /// Writes `feed` as an RSS 2.0 document.
 pub fn write(feed: &Feed) -> io::Result<Vec<u8>> {
