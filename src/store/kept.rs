@@ -194,20 +194,28 @@ mod tests {
     }
 
     #[test]
-    fn attach_puts_bylines_and_tags_in_their_positions() {
+    fn attach_puts_bylines_and_tags_in_their_positions_and_ignores_other_articles_links() {
         let names = Kept::default().learn(
             1,
             &Names::default(),
             vec![author(1, "Aida"), author(2, "Bek")],
             vec![tag(7, "Energy"), tag(8, "Water")],
         );
-        let links = [link(10, true, 8, 1), link(10, false, 2, 0), link(11, false, 1, 0), link(10, true, 7, 0)];
-        let mut cards = vec![card(10), card(11)];
+        let links = [
+            link(10, true, 8, 1),
+            link(13, false, 2, 0),
+            link(10, false, 2, 0),
+            link(11, false, 1, 0),
+            link(10, true, 7, 0),
+        ];
+        let mut cards = vec![card(11), card(9), card(10), card(12)];
         names.attach(&links, &mut cards);
         let names = |card: &ArticleSummary| -> (Vec<String>, Vec<String>) {
             (card.authors.iter().map(|a| a.name.clone()).collect(), card.tags.iter().map(|t| t.name.clone()).collect())
         };
-        assert_eq!(names(&cards[0]), (vec!["Bek".to_owned()], vec!["Energy".to_owned(), "Water".to_owned()]));
-        assert_eq!(names(&cards[1]), (vec!["Aida".to_owned()], vec![]));
+        assert_eq!(names(&cards[0]), (vec!["Aida".to_owned()], vec![]));
+        assert_eq!(names(&cards[1]), (vec![], vec![]));
+        assert_eq!(names(&cards[2]), (vec!["Bek".to_owned()], vec!["Energy".to_owned(), "Water".to_owned()]));
+        assert_eq!(names(&cards[3]), (vec![], vec![]));
     }
 }
