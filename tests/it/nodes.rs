@@ -80,7 +80,9 @@ fn in_seconds(seconds: i64) -> String {
 }
 
 /// The process id of the node holding the lock of scheduled publishing, read from
-/// PostgreSQL's lock table and the `qalam-<pid>` names of the nodes' connections.
+/// PostgreSQL's lock table and the `qalam-<pid>` names of the nodes' connections. The
+/// lock table covers the whole server, so only this test's database is looked at: tests
+/// running at the same time hold the same lock in theirs.
 async fn publishing_leader(database_url: &str) -> Option<u32> {
     let (client, connection) = tokio_postgres::connect(database_url, NoTls).await.expect("connect");
     tokio::spawn(connection);
@@ -89,6 +91,7 @@ async fn publishing_leader(database_url: &str) -> Option<u32> {
         .query_opt(
             "SELECT a.application_name::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
              WHERE l.locktype = 'advisory' AND l.granted
+               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                AND ((l.classid::bigint << 32) | l.objid::bigint) = $1",
             &[&key],
         )
