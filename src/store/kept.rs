@@ -27,6 +27,22 @@ pub(super) struct CardLink {
     pub position: i64,
 }
 
+/// Adds to `links` the bylines (`authors`) and tags of `article` as its `card_links`
+/// row lists them: ids separated by commas, in their positions; empty for none.
+pub(super) fn read_card_links(
+    article: i64,
+    authors: &str,
+    tags: &str,
+    links: &mut Vec<CardLink>,
+) -> Result<(), std::num::ParseIntError> {
+    for (list, tag) in [(authors, false), (tags, true)] {
+        for (position, id) in (0..).zip(list.split(',').filter(|id| !id.is_empty())) {
+            links.push(CardLink { article, tag, id: id.parse()?, position });
+        }
+    }
+    Ok(())
+}
+
 /// Counts and names as of the newest content version a reader has seen, shared by a
 /// store's readers. A reader at an older version (its snapshot began before a change)
 /// keeps nothing and is given nothing kept, so a page never mixes two versions.
@@ -191,6 +207,15 @@ mod tests {
         let names = kept.learn(1, &Names::default(), vec![author(1, "Aida")], vec![]);
         let links = [link(10, false, 1, 0), link(10, false, 2, 1), link(11, false, 2, 0), link(11, true, 2, 0)];
         assert_eq!(names.unknown(&links), (vec![2], vec![2]));
+    }
+
+    #[test]
+    fn card_links_are_read_in_their_positions_and_bad_ids_are_refused() {
+        let mut links = Vec::new();
+        read_card_links(10, "4", "8,7,12", &mut links).expect("valid lists");
+        read_card_links(11, "", "", &mut links).expect("empty lists");
+        assert_eq!(links, [link(10, false, 4, 0), link(10, true, 8, 0), link(10, true, 7, 1), link(10, true, 12, 2)]);
+        assert!(read_card_links(12, "4,x", "", &mut links).is_err());
     }
 
     #[test]

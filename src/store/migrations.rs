@@ -32,6 +32,7 @@ pub(super) const SQLITE: &[Migration] = &[
     },
     Migration { version: 5, name: "newsroom", sql: include_str!("../../migrations/sqlite/0005_newsroom.sql") },
     Migration { version: 6, name: "media", sql: include_str!("../../migrations/sqlite/0006_media.sql") },
+    Migration { version: 7, name: "card_links", sql: include_str!("../../migrations/sqlite/0007_card_links.sql") },
 ];
 
 /// The PostgreSQL migrations, in order: the same versions and names as [`SQLITE`],
@@ -55,6 +56,7 @@ pub(super) const POSTGRES: &[Migration] = &[
     },
     Migration { version: 5, name: "newsroom", sql: include_str!("../../migrations/postgres/0005_newsroom.sql") },
     Migration { version: 6, name: "media", sql: include_str!("../../migrations/postgres/0006_media.sql") },
+    Migration { version: 7, name: "card_links", sql: include_str!("../../migrations/postgres/0007_card_links.sql") },
 ];
 
 /// The advisory lock a node holds while it migrates, so that nodes starting together

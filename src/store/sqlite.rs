@@ -14,10 +14,10 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::config::DbConfig;
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, Type, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-use super::kept::{CardLink, Kept};
+use super::kept::{CardLink, Kept, read_card_links};
 use super::migrations::{apply_sqlite, db};
 use super::rates::{StoredRate, latest_and_previous, one_per_day, rate_date};
 use super::related::{RELATED_PER_TAG, rank_related};
@@ -143,25 +143,32 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     .map_err(db)
 }
 
-/// Columns of `articles` that a listing card needs, in `summary_from_row` order, with
-/// the short lead of the text.
+/// Columns of `articles` that a listing card needs, in `card_from_row` order, with
+/// the short lead of the text, then the card's link ids (read with [`CARD_LINKS_JOIN`]).
 const SUMMARY_WITH_LEAD: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at, a.language, \
-                                 a.featured_image, a.featured_picture";
+                                 a.featured_image, a.featured_picture, c.authors, c.tags";
 
 /// The same columns with the whole text, for excerpts longer than the lead.
 const SUMMARY_WITH_TEXT: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at, a.language, \
-                                 a.featured_image, a.featured_picture";
+                                 a.featured_image, a.featured_picture, c.authors, c.tags";
+
+/// What joins a card's link ids to its article `a`.
+const CARD_LINKS_JOIN: &str = "LEFT JOIN card_links c ON c.article_id = a.id";
 
 /// One article's [`SUMMARY_WITH_LEAD`] columns.
 const SUMMARY_BY_ID_WITH_LEAD: &str = "SELECT a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at,
-     a.language, a.featured_image, a.featured_picture FROM articles a WHERE a.id = ?1";
+     a.language, a.featured_image, a.featured_picture, c.authors, c.tags
+     FROM articles a LEFT JOIN card_links c ON c.article_id = a.id WHERE a.id = ?1";
 
 /// One article's [`SUMMARY_WITH_TEXT`] columns.
 const SUMMARY_BY_ID_WITH_TEXT: &str = "SELECT a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at,
-     a.language, a.featured_image, a.featured_picture FROM articles a WHERE a.id = ?1";
+     a.language, a.featured_image, a.featured_picture, c.authors, c.tags
+     FROM articles a LEFT JOIN card_links c ON c.article_id = a.id WHERE a.id = ?1";
 
-fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
-    Ok(ArticleSummary {
+/// A card from [`SUMMARY_WITH_LEAD`] or [`SUMMARY_WITH_TEXT`] columns, its bylines and
+/// tags left to [`decorate`]: their ids are added to `links`.
+fn card_from_row(row: &Row<'_>, links: &mut Vec<CardLink>) -> rusqlite::Result<ArticleSummary> {
+    let card = ArticleSummary {
         id: row.get(0)?,
         slug: row.get(1)?,
         title: row.get(2)?,
@@ -174,7 +181,12 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<ArticleSummary> {
         featured_picture: row.get::<_, Option<StoredPicture>>(9)?.map(|p| p.0),
         authors: Vec::new(),
         tags: Vec::new(),
-    })
+    };
+    let authors = row.get_ref(10)?.as_str_or_null()?.unwrap_or_default();
+    let tags = row.get_ref(11)?.as_str_or_null()?.unwrap_or_default();
+    read_card_links(card.id, authors, tags, links)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(10, Type::Text, Box::new(e)))?;
+    Ok(card)
 }
 
 /// A featured image's sizes, as the migration's triggers copy them from `media`.
@@ -260,40 +272,21 @@ fn author_from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Author> {
     Ok(Author { id: row.get(first)?, slug: row.get(first + 1)?, name: row.get(first + 2)?, bio: row.get(first + 3)? })
 }
 
-/// Loads the authors and tags of each of a few articles (a page of a listing): one
-/// query for the links of all of them, sorted here rather than in a temporary b-tree,
-/// and the authors and tags themselves from `kept`, which reads only those it lacks.
-fn decorate(conn: &Connection, kept: &Kept, items: &mut [ArticleSummary]) -> StoreResult<()> {
+/// Gives each of a few cards (a page of a listing) the authors and tags `links` name:
+/// from `kept`, which reads only those it lacks.
+fn decorate(conn: &Connection, kept: &Kept, links: &[CardLink], items: &mut [ArticleSummary]) -> StoreResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = items.iter().map(|item| item.id).collect();
-    let links = conn
-        .prepare_cached(
-            // CROSS JOIN walks the ids and seeks each in the primary key, without the
-            // temporary index that `IN (SELECT …)` builds of them first.
-            "SELECT l.article_id, 0, l.author_id, l.position FROM json_each(?1) j
-             CROSS JOIN article_authors l ON l.article_id = j.value
-             UNION ALL
-             SELECT l.article_id, 1, l.tag_id, l.position FROM json_each(?1) j
-             CROSS JOIN article_tags l ON l.article_id = j.value",
-        )
-        .map_err(db)?
-        .query_map([id_list(&ids)?], |r| {
-            Ok(CardLink { article: r.get(0)?, tag: r.get(1)?, id: r.get(2)?, position: r.get(3)? })
-        })
-        .map_err(db)?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(db)?;
     let version = content_version(conn)?;
     let mut names = kept.names(version);
-    let (authors, tags) = names.unknown(&links);
+    let (authors, tags) = names.unknown(links);
     if !authors.is_empty() || !tags.is_empty() {
         let authors = rows_by_id(conn, "id, slug, name, bio FROM authors", &authors, author_from_row)?;
         let tags = rows_by_id(conn, "id, kind, slug, name FROM tags", &tags, tag_from_row)?;
         names = kept.learn(version, &names, authors, tags);
     }
-    names.attach(&links, items);
+    names.attach(links, items);
     Ok(())
 }
 
@@ -335,12 +328,13 @@ fn summaries_by_id(conn: &Connection, kept: &Kept, ids: &[i64], words: usize) ->
     let sql = if words < LEAD_WORDS { SUMMARY_BY_ID_WITH_LEAD } else { SUMMARY_BY_ID_WITH_TEXT };
     let mut stmt = conn.prepare_cached(sql).map_err(db)?;
     let mut items = Vec::with_capacity(ids.len());
+    let mut links = Vec::new();
     for id in ids {
-        if let Some(item) = stmt.query_row([id], summary_from_row).optional().map_err(db)? {
+        if let Some(item) = stmt.query_row([id], |row| card_from_row(row, &mut links)).optional().map_err(db)? {
             items.push(item);
         }
     }
-    decorate(conn, kept, &mut items)?;
+    decorate(conn, kept, &links, &mut items)?;
     Ok(items)
 }
 
@@ -541,12 +535,14 @@ impl Store for SqliteStore {
                 }
             }
             let all: Vec<i64> = listed.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
-            let summaries = summaries_by_id(conn, &self.kept, &all, words)?;
+            // The summaries follow `all`, less any article gone meanwhile, so each block
+            // takes its own in turn; an article in two blocks was read twice.
+            let mut summaries = summaries_by_id(conn, &self.kept, &all, words)?.into_iter().peekable();
             Ok(listed
                 .into_iter()
                 .map(|(tag, ids)| TagBlock {
                     tag,
-                    items: ids.iter().filter_map(|id| summaries.iter().find(|s| s.id == *id).cloned()).collect(),
+                    items: ids.iter().filter_map(|id| summaries.next_if(|s| s.id == *id)).collect(),
                 })
                 .collect())
         })
@@ -695,18 +691,19 @@ impl Store for SqliteStore {
         // CROSS JOIN keeps the few ids as the outer loop: with a plain join SQLite may
         // walk every published article and parse the id list once for each.
         let sql = format!(
-            "SELECT {columns} FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value
+            "SELECT {columns} FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value {CARD_LINKS_JOIN}
              WHERE a.status = 'published' AND a.published_at <= ?2 ORDER BY j.key"
         );
         self.read(|conn| {
+            let mut links = Vec::new();
             let mut items = conn
                 .prepare_cached(&sql)
                 .map_err(db)?
-                .query_map(params![json, now.as_second()], summary_from_row)
+                .query_map(params![json, now.as_second()], |row| card_from_row(row, &mut links))
                 .map_err(db)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(db)?;
-            decorate(conn, &self.kept, &mut items)?;
+            decorate(conn, &self.kept, &links, &mut items)?;
             Ok(items)
         })
     }
@@ -920,7 +917,7 @@ fn stored_rate(row: &Row<'_>) -> rusqlite::Result<StoredRate> {
 }
 
 fn tags_of_kind(conn: &Connection, kind: TagKind) -> StoreResult<Vec<Tag>> {
-    conn.prepare_cached("SELECT id, kind, slug, name FROM tags WHERE kind = ?1 ORDER BY name")
+    conn.prepare_cached("SELECT id, kind, slug, name FROM tags WHERE kind = ?1 ORDER BY name, id")
         .map_err(db)?
         .query_map([kind.as_str()], |row| tag_from_row(row, 0))
         .map_err(db)?

@@ -2,7 +2,8 @@
 //!
 //! Each round trip to the server costs more than a whole SQLite query, so a read is one
 //! or two statements, whatever the page size: a card carries the ids of its authors and
-//! tags, named from what the store keeps per content version; an article carries its
+//! tags (the `card_links` read model, one row per article), named from what the store
+//! keeps per content version; an article carries its
 //! bylines, tags and notes as JSON arrays built by subqueries of the same statement (one
 //! snapshot, no second lookup); and statements that do not need each other's results
 //! are sent together on the connection (`try_join!` pipelines them).
@@ -21,7 +22,7 @@ use crate::domain::article::{Article, ArticleNote, ArticleSummary, NoteKind};
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
-use crate::store::kept::{CardLink, Kept};
+use crate::store::kept::{Kept, read_card_links};
 use crate::store::related::{RELATED_PER_TAG, rank_related};
 use crate::store::{ArticleStamp, LEAD_WORDS, Listing, ListingFilter, StoreError, StoreResult, TagBlock};
 
@@ -57,15 +58,20 @@ macro_rules! article_columns {
 }
 
 /// A card of article `a`: the columns of `summary_from_row` (the lead when `$1`, else
-/// the whole text), then the ids of the bylines and of the tags in their order, and the
-/// content version the statement read them at (whose names [`Kept`] holds).
+/// the whole text), then the ids of the bylines and of the tags in their order (as
+/// `card_links` lists them, read with [`card_links_join!`]), and the content version the statement read them at (whose names [`Kept`] holds).
 macro_rules! card_columns {
     () => {
         "a.id, a.slug, a.title, a.dek, a.excerpt, CASE WHEN $1 THEN a.lead_text ELSE a.body_text END,
          a.published_at, a.language, a.featured_image, a.featured_picture,
-         ARRAY(SELECT l.author_id FROM article_authors l WHERE l.article_id = a.id ORDER BY l.position),
-         ARRAY(SELECT l.tag_id FROM article_tags l WHERE l.article_id = a.id ORDER BY l.position),
-         (SELECT version FROM content_version WHERE id = 1)"
+         c.authors, c.tags, (SELECT version FROM content_version WHERE id = 1)"
+    };
+}
+
+/// What joins a card's link ids ([`card_columns!`]) to its article `a`.
+macro_rules! card_links_join {
+    () => {
+        " LEFT JOIN card_links c ON c.article_id = a.id"
     };
 }
 
@@ -73,8 +79,9 @@ macro_rules! card_columns {
 const CARDS: &str = concat!(
     "SELECT ",
     card_columns!(),
-    " FROM unnest($2::bigint[]) WITH ORDINALITY AS j(id, n) JOIN articles a ON a.id = j.id
-      WHERE a.status = 'published' AND a.published_at <= $3
+    " FROM unnest($2::bigint[]) WITH ORDINALITY AS j(id, n) JOIN articles a ON a.id = j.id",
+    card_links_join!(),
+    " WHERE a.status = 'published' AND a.published_at <= $3
       ORDER BY j.n"
 );
 
@@ -89,8 +96,9 @@ macro_rules! listing_cards {
             card_columns!(),
             " FROM (",
             $ids,
-            " ORDER BY published_at DESC, id DESC LIMIT $4 OFFSET $5) j JOIN articles a ON a.id = j.id
-              WHERE a.status = 'published' AND a.published_at <= $6
+            " ORDER BY published_at DESC, id DESC LIMIT $4 OFFSET $5) j JOIN articles a ON a.id = j.id",
+            card_links_join!(),
+            " WHERE a.status = 'published' AND a.published_at <= $6
               ORDER BY j.published_at DESC, j.id DESC"
         )
     };
@@ -183,8 +191,9 @@ pub(super) async fn latest_by_tag_kind(
             SELECT article_id, published_at FROM article_tags
             WHERE tag_id = t.id AND listed = 1 AND published_at <= $3
             ORDER BY published_at DESC, article_id DESC LIMIT $4
-        ) l JOIN articles a ON a.id = l.article_id
-        WHERE t.kind = $2 AND a.status = 'published' AND a.published_at <= $3
+        ) l JOIN articles a ON a.id = l.article_id"#,
+        card_links_join!(),
+        r#" WHERE t.kind = $2 AND a.status = 'published' AND a.published_at <= $3
         ORDER BY t.name COLLATE "C", t.id, l.published_at DESC, l.article_id DESC"#
     );
     let client = store.client().await?;
@@ -352,15 +361,10 @@ async fn named_cards(client: &ClientWrapper, kept: &Kept, rows: &[Row]) -> Store
     let mut links = Vec::new();
     for row in rows {
         let card = summary_from_row(row)?;
-        for (column, tag) in [(CARD_LINKS, false), (CARD_LINKS + 1, true)] {
-            let ids: Vec<i64> = get(row, column)?;
-            links.extend(ids.into_iter().zip(0..).map(|(id, position)| CardLink {
-                article: card.id,
-                tag,
-                id,
-                position,
-            }));
-        }
+        let authors: Option<&str> = get(row, CARD_LINKS)?;
+        let tags: Option<&str> = get(row, CARD_LINKS + 1)?;
+        read_card_links(card.id, authors.unwrap_or_default(), tags.unwrap_or_default(), &mut links)
+            .map_err(|e| StoreError::Invalid(format!("card links of article {}: {e}", card.id)))?;
         cards.push(card);
     }
     let mut names = kept.names(version);

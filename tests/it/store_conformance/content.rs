@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use jiff::civil::date;
-use qalam::domain::article::Status;
+use qalam::domain::article::{AuthorRef, Status, TagRef};
 use qalam::domain::body::{Body, BodySource};
 use qalam::domain::slug::Slug;
 use qalam::domain::taxonomy::TagKind;
@@ -201,17 +201,26 @@ async fn related_articles_share_tags_and_leave_out_the_article_itself() {
 #[tokio::test]
 async fn home_page_blocks_hold_each_countrys_latest_articles() {
     for b in backends("home_page_blocks_hold_each_countrys_latest_articles").await {
+        let mut both = draft("both", "A B", "Kazakhstan", at(4));
+        both.tags.push(TagRef { kind: TagKind::Country, slug: slug("uzbekistan"), name: "Uzbekistan".into() });
         let drafts = vec![
             draft("k1", "A B", "Kazakhstan", at(1)),
             draft("k2", "A B", "Kazakhstan", at(2)),
             draft("u1", "A B", "Uzbekistan", at(3)),
+            both,
         ];
         b.store.save_articles(drafts, at(4)).await.expect("save");
-        let blocks = b.store.latest_by_tag_kind(TagKind::Country, 1, at(5), 50).await.expect("blocks");
-        let got: Vec<_> = blocks.iter().map(|block| (block.tag.slug.as_str(), block.items[0].slug.as_str())).collect();
-        assert!(got.contains(&("kazakhstan", "k2")), "{}: {got:?}", b.name);
-        assert!(got.contains(&("uzbekistan", "u1")), "{}: {got:?}", b.name);
-        assert_eq!(got.len(), 2);
+        let blocks = b.store.latest_by_tag_kind(TagKind::Country, 2, at(5), 50).await.expect("blocks");
+        let got: Vec<(&str, Vec<&str>)> = blocks
+            .iter()
+            .map(|block| (block.tag.slug.as_str(), block.items.iter().map(|a| a.slug.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            got,
+            [("kazakhstan", vec!["both", "k2"]), ("uzbekistan", vec!["both", "u1"])],
+            "{}: countries by name, an article in two countries in both",
+            b.name
+        );
         b.finish().await;
     }
 }
@@ -285,6 +294,53 @@ async fn summaries_by_id_keep_the_order_asked_for_and_carry_bylines_and_tags() {
             cards.iter().map(|c| (c.slug.as_str(), c.authors[0].name.as_str(), c.tags[0].name.as_str())).collect();
         assert_eq!(got, [("second", "C D", "Uzbekistan"), ("first", "A B", "Kazakhstan")], "{}", b.name);
         assert!(b.store.published_summaries(&[], at(4), 50).await.expect("none").is_empty(), "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_cards_bylines_and_tags_follow_every_change_to_its_links_in_their_order() {
+    for b in backends("a_cards_bylines_and_tags_follow_every_change_to_its_links_in_their_order").await {
+        let card = |cards: Vec<qalam::domain::article::ArticleSummary>| -> (Vec<String>, Vec<String>) {
+            let card = &cards[0];
+            (card.authors.iter().map(|a| a.name.clone()).collect(), card.tags.iter().map(|t| t.name.clone()).collect())
+        };
+        let mut story = draft("story", "A B", "Kazakhstan", at(1));
+        story.authors.push(AuthorRef { slug: slug("c-d"), name: "C D".into() });
+        b.store.save_articles(vec![story.clone()], at(2)).await.expect("save");
+        let listed = || b.store.latest_published(&ListingFilter::All, at(3), 1, 20);
+        assert_eq!(
+            card(listed().await.expect("cards")),
+            (vec!["A B".into(), "C D".into()], vec!["Kazakhstan".into(), "Water".into()]),
+            "{}: as saved",
+            b.name
+        );
+
+        story.authors.reverse();
+        story.tags.reverse();
+        story.tags.push(TagRef { kind: TagKind::Section, slug: slug("business"), name: "Business".into() });
+        b.store.save_articles(vec![story.clone()], at(3)).await.expect("save again");
+        assert_eq!(
+            card(listed().await.expect("cards")),
+            (vec!["C D".into(), "A B".into()], vec!["Water".into(), "Kazakhstan".into(), "Business".into()]),
+            "{}: reordered and one more",
+            b.name
+        );
+
+        let water = b.store.tag(TagKind::Topic, &slug("water")).await.expect("tag").expect("found").id;
+        assert!(b.store.remove_tag(water).await.expect("remove"), "{}", b.name);
+        let id = listed().await.expect("cards")[0].id;
+        assert_eq!(
+            card(b.store.published_summaries(&[id], at(4), 500).await.expect("summaries")),
+            (vec!["C D".into(), "A B".into()], vec!["Kazakhstan".into(), "Business".into()]),
+            "{}: a removed tag leaves its cards",
+            b.name
+        );
+
+        story.authors.clear();
+        story.tags.clear();
+        b.store.save_articles(vec![story], at(4)).await.expect("save without links");
+        assert_eq!(card(listed().await.expect("cards")), (vec![], vec![]), "{}: no links", b.name);
         b.finish().await;
     }
 }

@@ -1,6 +1,6 @@
 //! The two engines' migrations describe one schema: the same tables with the same
-//! columns in the same order, nullability and kind of value, the same indexes and the
-//! same triggers.
+//! columns in the same order, nullability and kind of value, the same indexes, the same
+//! views and the same triggers.
 
 use std::collections::BTreeSet;
 
@@ -20,11 +20,12 @@ struct Column {
     not_null: bool,
 }
 
-/// Every table's columns, indexes and triggers.
+/// Every table's columns, indexes, views and triggers.
 #[derive(Debug, PartialEq, Eq)]
 struct Schema {
     columns: Vec<Column>,
     indexes: BTreeSet<String>,
+    views: BTreeSet<String>,
     triggers: BTreeSet<String>,
 }
 
@@ -76,6 +77,7 @@ fn sqlite_schema(path: &std::path::Path) -> Schema {
     Schema {
         columns,
         indexes: names("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"),
+        views: names("SELECT name FROM sqlite_master WHERE type = 'view'"),
         triggers: names("SELECT name FROM sqlite_master WHERE type = 'trigger'"),
     }
 }
@@ -86,7 +88,9 @@ async fn postgres_schema(url: &str) -> Schema {
     let rows = client
         .query(
             "SELECT table_name::text, ordinal_position::bigint, column_name::text, data_type::text, is_nullable::text
-             FROM information_schema.columns WHERE table_schema = 'public'
+             FROM information_schema.columns c WHERE table_schema = 'public' AND EXISTS
+                 (SELECT 1 FROM information_schema.tables t WHERE t.table_schema = 'public'
+                  AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE')
              ORDER BY table_name, ordinal_position",
             &[],
         )
@@ -122,7 +126,14 @@ async fn postgres_schema(url: &str) -> Schema {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    Schema { columns, indexes, triggers }
+    let views = client
+        .query("SELECT table_name::text FROM information_schema.views WHERE table_schema = 'public'", &[])
+        .await
+        .expect("views")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Schema { columns, indexes, views, triggers }
 }
 
 #[tokio::test]
@@ -147,6 +158,8 @@ async fn postgresql_migrations_build_the_same_schema_as_sqlite_migrations() {
         "columns differ:\n only in SQLite: {only_sqlite:#?}\n only in PostgreSQL: {only_postgres:#?}"
     );
     assert_eq!(sqlite.indexes, postgres.indexes, "indexes differ");
+    assert!(sqlite.views.contains("card_links_from_links"), "views: {:?}", sqlite.views);
+    assert_eq!(sqlite.views, postgres.views, "views differ");
     assert_eq!(sqlite.triggers, postgres.triggers, "triggers differ");
 }
 
