@@ -14,3 +14,13 @@ pub struct Author {
     /// Short biography, plain text.
     pub bio: Option<String>,
 }
+
+/// First path segment of author archives: `/author/…`.
+pub const AUTHOR_ARCHIVE: &str = "author";
+
+impl Author {
+    /// The author archive's address: `/author/aida-sadykova/`.
+    pub fn path(&self) -> String {
+        self.slug.path_under(AUTHOR_ARCHIVE)
+    }
+}

@@ -57,8 +57,18 @@ impl Slug {
 
     /// The site-relative address of the article with this slug: `/slug/`.
     pub fn path(&self) -> String {
-        let mut path = String::with_capacity(self.0.len() + 2);
+        self.path_under("")
+    }
+
+    /// The site-relative address of the archive with this slug under `segment`:
+    /// `/segment/slug/` (`/author/aida-sadykova/`); `/slug/` when `segment` is empty.
+    pub fn path_under(&self, segment: &str) -> String {
+        let mut path = String::with_capacity(segment.len() + self.0.len() + 3);
         path.push('/');
+        if !segment.is_empty() {
+            path.push_str(segment);
+            path.push('/');
+        }
         path.push_str(&self.0);
         path.push('/');
         path
@@ -217,6 +227,14 @@ mod tests {
     fn punctuation_collapses_to_single_hyphens() {
         assert_eq!(slugify("  Hello,  World!! -- 2025 "), "hello-world-2025");
         assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn addresses_are_the_slug_between_slashes_under_an_archive_segment_if_any() {
+        let slug = Slug::parse("aida-sadykova").expect("slug");
+        assert_eq!(slug.path(), "/aida-sadykova/");
+        assert_eq!(slug.path_under("author"), "/author/aida-sadykova/");
+        assert_eq!(slug.path_under(""), "/aida-sadykova/");
     }
 
     #[test]

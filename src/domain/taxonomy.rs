@@ -60,6 +60,6 @@ pub struct Tag {
 impl Tag {
     /// The archive path, such as `/country/kazakhstan/`.
     pub fn path(&self) -> String {
-        format!("/{}/{}/", self.kind.path_segment(), self.slug)
+        self.slug.path_under(self.kind.path_segment())
     }
 }

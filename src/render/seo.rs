@@ -104,7 +104,7 @@ pub fn article_meta(settings: &Settings, tz: &TimeZone, article: &Article, descr
         modified_time: local_iso(article.updated_at.max(article.published_at), tz),
         section: section.map(|t| t.name.clone()),
         tags: article.tags.iter().map(|t| t.name.clone()).collect(),
-        authors: article.authors.iter().map(|a| absolute(settings, &format!("/author/{}/", a.slug))).collect(),
+        authors: article.authors.iter().map(|a| absolute(settings, &a.path())).collect(),
     };
     let mut news_article = json!({
         "@context": "https://schema.org",

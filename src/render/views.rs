@@ -30,7 +30,7 @@ impl Link {
 
     /// A link to an author archive.
     pub fn author(author: &Author) -> Self {
-        Self { name: author.name.clone(), url: format!("/author/{}/", author.slug) }
+        Self { name: author.name.clone(), url: author.path() }
     }
 }
 

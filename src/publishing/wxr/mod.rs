@@ -34,6 +34,7 @@ use crate::config::CategoryMapping;
 use crate::domain::article::{ArticleDraft, AuthorRef, Language, Status, TagRef};
 use crate::domain::body::{Body, BodySource};
 use crate::domain::excerpt::plain_text;
+use crate::domain::people::AUTHOR_ARCHIVE;
 use crate::domain::slug::{Slug, slugify};
 use crate::domain::taxonomy::TagKind;
 use crate::store::{ImportOutcome, ImportedArticle, ImportedAuthor, Redirect, Store, StoreError};
@@ -690,7 +691,7 @@ impl<'s> Import<'s> {
         }
         for user in &channel.authors {
             let Some(imported) = self.authors.get(user.login.trim()) else { continue };
-            let to = format!("/author/{}/", imported.author.slug);
+            let to = imported.author.slug.path_under(AUTHOR_ARCHIVE);
             redirects.insert(format!("/author/{}/", wordpress_nicename(&user.login)), to.clone());
             if let Some(id) = user.id {
                 redirects.insert(format!("/?author={id}"), to);

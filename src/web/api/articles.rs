@@ -99,7 +99,7 @@ impl ArticleResource {
         let person = |a: &Author| PersonRef {
             slug: a.slug.to_string(),
             name: a.name.clone(),
-            url: absolute(settings, &format!("/author/{}/", a.slug)),
+            url: absolute(settings, &a.path()),
         };
         let first = |kind: TagKind| article.tags.iter().find(|t| t.kind == kind).map(tag);
         Self {

@@ -86,7 +86,7 @@ pub async fn list_authors(State(app): State<Arc<App>>) -> Result<Response, ApiEr
         .into_iter()
         .map(|a| AuthorResource {
             id: a.author.id,
-            url: absolute(&app.settings, &format!("/author/{}/", a.author.slug)),
+            url: absolute(&app.settings, &a.author.path()),
             slug: a.author.slug.to_string(),
             name: a.author.name,
             bio: a.author.bio,

@@ -21,6 +21,7 @@ use jiff::Timestamp;
 use crate::app::App;
 use crate::domain::article::{Article, Language};
 use crate::domain::excerpt::excerpt;
+use crate::domain::people::AUTHOR_ARCHIVE;
 use crate::domain::taxonomy::{Tag, TagKind};
 use crate::render::seo::{absolute, article_section, base_url};
 use crate::store::ArticleQuery;
@@ -152,7 +153,7 @@ impl Scope {
         match self {
             Self::Site => "/".to_owned(),
             Self::Tag(tag) => tag.path(),
-            Self::Author { slug, .. } => format!("/author/{slug}/"),
+            Self::Author { slug, .. } => format!("/{AUTHOR_ARCHIVE}/{slug}/"),
             Self::Language(language) => format!("/lang/{language}/"),
         }
     }
@@ -223,7 +224,7 @@ fn feed_item(app: &App, article: &Article) -> FeedItem {
         tags.sort_by_key(|t| t.id != first.id);
     }
     let mut authors: Vec<(String, String)> =
-        article.authors.iter().map(|a| (a.name.clone(), absolute(settings, &format!("/author/{}/", a.slug)))).collect();
+        article.authors.iter().map(|a| (a.name.clone(), absolute(settings, &a.path()))).collect();
     if authors.is_empty() {
         authors.push((settings.site.name.clone(), absolute(settings, "/")));
     }

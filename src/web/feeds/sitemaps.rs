@@ -169,7 +169,7 @@ fn tag_urls(stats: &[TagStats], kind: TagKind) -> Vec<(String, Option<Timestamp>
 }
 
 fn author_urls(stats: &[AuthorStats]) -> Vec<(String, Option<Timestamp>)> {
-    stats.iter().filter(|a| a.articles > 0).map(|a| (format!("/author/{}/", a.author.slug), a.latest)).collect()
+    stats.iter().filter(|a| a.articles > 0).map(|a| (a.author.path(), a.latest)).collect()
 }
 
 /// The newest `limit` articles of the last [`NEWS_HOURS`] hours.

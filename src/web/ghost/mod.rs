@@ -249,7 +249,7 @@ fn author_json(app: &App, author: &Author, count: Option<u64>) -> Value {
         "twitter": null,
         "meta_title": null,
         "meta_description": null,
-        "url": absolute(&app.settings, &format!("/author/{}/", author.slug)),
+        "url": absolute(&app.settings, &author.path()),
     });
     if let Some(posts) = count {
         value["count"] = json!({ "posts": posts });

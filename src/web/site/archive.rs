@@ -110,7 +110,7 @@ pub async fn list_author_archive(
     let author = app.store.author(&slug).await?.ok_or(AppError::NotFound)?;
     let spec = ListingSpec {
         filter: ListingFilter::Author(author.id),
-        base: format!("/author/{}/", author.slug),
+        base: author.path(),
         description: author.bio.clone().or_else(|| Some(format!("Articles by {}", author.name))),
         heading: author.name,
         template: "listing-author.html".to_owned(),
