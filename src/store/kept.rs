@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use rustc_hash::FxHashMap;
+
 use crate::domain::article::ArticleSummary;
 use crate::domain::people::Author;
 use crate::domain::taxonomy::Tag;
@@ -58,11 +60,12 @@ struct KeptAt {
     names: Arc<Names>,
 }
 
-/// The authors and tags named by cards so far, by id.
+/// The authors and tags named by cards so far, by id. Looked up a few times per card,
+/// with ids from the store: a fast hash, not one that resists crafted keys.
 #[derive(Clone, Default)]
 pub(super) struct Names {
-    authors: HashMap<i64, Author>,
-    tags: HashMap<i64, Tag>,
+    authors: FxHashMap<i64, Author>,
+    tags: FxHashMap<i64, Tag>,
 }
 
 impl Kept {
