@@ -5,7 +5,6 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::views::Meta;
 use crate::config::Settings;
@@ -106,80 +105,173 @@ pub fn article_meta(settings: &Settings, tz: &TimeZone, article: &Article, descr
         tags: article.tags.iter().map(|t| t.name.clone()).collect(),
         authors: article.authors.iter().map(|a| absolute(settings, &a.path())).collect(),
     };
-    let mut news_article = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
-        "url": url,
-        "headline": article.title,
-        "description": description,
-        "datePublished": properties.published_time,
-        "dateModified": properties.modified_time,
-        "author": article.authors.iter().zip(&properties.authors).map(|(a, url)| json!({
-            "@type": "Person",
-            "name": a.name,
-            "url": url,
-        })).collect::<Vec<_>>(),
-        "publisher": publisher(settings),
-        "articleSection": properties.section,
-        "keywords": properties.tags,
-        "inLanguage": article.language.as_str(),
-        "isAccessibleForFree": true,
-    });
-    if let Some(image) = &image {
-        news_article["image"] = json!([image]);
-    }
-    let corrections: Vec<_> = article
+    let authors = article
+        .authors
+        .iter()
+        .zip(&properties.authors)
+        .map(|(a, url)| Person { kind: "Person", name: &a.name, url })
+        .collect();
+    let corrections = article
         .notes
         .iter()
         .filter(|n| n.kind == NoteKind::Correction)
-        .map(|n| json!({ "@type": "CorrectionComment", "text": n.text, "datePublished": local_iso(n.noted_at, tz) }))
+        .map(|n| Correction { kind: "CorrectionComment", text: &n.text, date_published: local_iso(n.noted_at, tz) })
         .collect();
-    if !corrections.is_empty() {
-        news_article["correction"] = json!(corrections);
+    let news_article = NewsArticle {
+        context: SCHEMA_ORG,
+        kind: "NewsArticle",
+        main_entity_of_page: WebPage { kind: "WebPage", id: &url },
+        url: &url,
+        headline: &article.title,
+        description,
+        date_published: &properties.published_time,
+        date_modified: &properties.modified_time,
+        author: authors,
+        publisher: publisher(settings),
+        article_section: properties.section.as_deref(),
+        keywords: &properties.tags,
+        in_language: article.language.as_str(),
+        is_accessible_for_free: true,
+        image: image.as_deref().map(|image| [image]),
+        correction: corrections,
+    };
+    let home = absolute(settings, "/");
+    let section_url = section.map(|tag| absolute(settings, &tag.path()));
+    let mut crumbs = vec![(settings.site.name.as_str(), home.as_str())];
+    if let (Some(tag), Some(section_url)) = (section, &section_url) {
+        crumbs.push((tag.name.as_str(), section_url.as_str()));
     }
-    let mut crumbs = vec![(settings.site.name.clone(), absolute(settings, "/"))];
-    if let Some(tag) = section {
-        crumbs.push((tag.name.clone(), absolute(settings, &tag.path())));
-    }
-    crumbs.push((article.title.clone(), url));
-    let breadcrumbs = json!({
-        "@context": "https://schema.org",
-        "@type": "BreadcrumbList",
-        "itemListElement": crumbs.into_iter().enumerate().map(|(i, (name, item))| json!({
-            "@type": "ListItem",
-            "position": i + 1,
-            "name": name,
-            "item": item,
-        })).collect::<Vec<_>>(),
-    });
-    Meta {
-        og_type: Some("article"),
-        image,
-        article: Some(properties),
-        json_ld: vec![script_json(&news_article), script_json(&breadcrumbs)],
-        ..Meta::default()
-    }
+    crumbs.push((article.title.as_str(), url.as_str()));
+    let breadcrumbs = BreadcrumbList {
+        context: SCHEMA_ORG,
+        kind: "BreadcrumbList",
+        item_list_element: (1..)
+            .zip(crumbs)
+            .map(|(position, (name, item))| ListItem { kind: "ListItem", position, name, item })
+            .collect(),
+    };
+    let json_ld = vec![script_json(&news_article), script_json(&breadcrumbs)];
+    Meta { og_type: Some("article"), image, article: Some(properties), json_ld, ..Meta::default() }
+}
+
+/// The vocabulary every JSON-LD document here uses.
+const SCHEMA_ORG: &str = "https://schema.org";
+
+/// schema.org `NewsArticle`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    main_entity_of_page: WebPage<'a>,
+    url: &'a str,
+    headline: &'a str,
+    description: &'a str,
+    date_published: &'a str,
+    date_modified: &'a str,
+    author: Vec<Person<'a>>,
+    publisher: Organization<'a>,
+    /// `null` when the article has neither a section nor a country.
+    article_section: Option<&'a str>,
+    keywords: &'a [String],
+    in_language: &'a str,
+    is_accessible_for_free: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<[&'a str; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correction: Vec<Correction<'a>>,
+}
+
+/// schema.org `WebPage`, by its address.
+#[derive(Serialize)]
+struct WebPage<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+}
+
+/// schema.org `Person`: a byline.
+#[derive(Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: &'a str,
+}
+
+/// schema.org `CorrectionComment`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Correction<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    text: &'a str,
+    date_published: String,
+}
+
+/// schema.org `BreadcrumbList`: home, the section, the article.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BreadcrumbList<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: Vec<ListItem<'a>>,
+}
+
+/// One step of a [`BreadcrumbList`], numbered from 1.
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: u32,
+    name: &'a str,
+    item: &'a str,
+}
+
+/// schema.org `Organization`: the newsroom.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+    logo: ImageObject,
+    /// The newsroom's other profiles (social networks); left out when there are none.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    same_as: &'a [String],
+}
+
+/// schema.org `ImageObject`, by its address.
+#[derive(Serialize)]
+struct ImageObject {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: String,
 }
 
 /// The newsroom as a schema.org `Organization` with its logo.
-pub fn publisher(settings: &Settings) -> Value {
-    let mut organization = json!({
-        "@type": "Organization",
-        "name": settings.site.name,
-        "url": absolute(settings, "/"),
-        "logo": { "@type": "ImageObject", "url": logo_url(settings) },
-    });
-    if !settings.site.social.is_empty() {
-        organization["sameAs"] = json!(settings.site.social);
+fn publisher(settings: &Settings) -> Organization<'_> {
+    Organization {
+        kind: "Organization",
+        name: &settings.site.name,
+        url: absolute(settings, "/"),
+        logo: ImageObject { kind: "ImageObject", url: logo_url(settings) },
+        same_as: &settings.site.social,
     }
-    organization
 }
 
 /// JSON that can stand inside `<script>`: `<`, `>` and `&` are written as `\u` escapes, so
 /// no text can close the element or open a comment, and the JSON means the same.
-pub fn script_json(value: &Value) -> String {
-    let text = value.to_string();
+pub fn script_json(value: &impl Serialize) -> String {
+    // Serialising fails only for maps whose keys are not strings, which no document
+    // here has; such a document would be left empty rather than break the page.
+    let text = serde_json::to_string(value).unwrap_or_default();
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
@@ -204,6 +296,8 @@ pub fn script_json(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
 
     #[test]
