@@ -106,34 +106,21 @@ async fn postgres_schema(url: &str) -> Schema {
             not_null: r.get::<_, String>(4) == "NO",
         })
         .collect();
-    // Indexes PostgreSQL makes for PRIMARY KEY and UNIQUE constraints, as SQLite's
-    // automatic indexes, are left out.
-    let indexes = client
-        .query(
+    let names = async |sql: &str| -> BTreeSet<String> {
+        client.query(sql, &[]).await.expect(sql).iter().map(|r| r.get(0)).collect()
+    };
+    Schema {
+        columns,
+        // Indexes PostgreSQL makes for PRIMARY KEY and UNIQUE constraints, as SQLite's
+        // automatic indexes, are left out.
+        indexes: names(
             "SELECT i.indexname::text FROM pg_indexes i WHERE i.schemaname = 'public' AND NOT EXISTS
                  (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-            &[],
         )
-        .await
-        .expect("indexes")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let triggers = client
-        .query("SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal", &[])
-        .await
-        .expect("triggers")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let views = client
-        .query("SELECT table_name::text FROM information_schema.views WHERE table_schema = 'public'", &[])
-        .await
-        .expect("views")
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    Schema { columns, indexes, views, triggers }
+        .await,
+        views: names("SELECT table_name::text FROM information_schema.views WHERE table_schema = 'public'").await,
+        triggers: names("SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal").await,
+    }
 }
 
 #[tokio::test]
