@@ -3,10 +3,10 @@
 //! Each round trip to the server costs more than a whole SQLite query, so a read is one
 //! or two statements, whatever the page size: a card carries the ids of its authors and
 //! tags (the `card_links` read model, one row per article), named from what the store
-//! keeps per content version; an article carries its
-//! bylines, tags and notes as JSON arrays built by subqueries of the same statement (one
-//! snapshot, no second lookup); and statements that do not need each other's results
-//! are sent together on the connection (`try_join!` pipelines them).
+//! keeps per content version; an article carries its bylines, tags and notes as JSON
+//! arrays built by subqueries of the same statement (one snapshot, no second lookup);
+//! and statements that do not need each other's results are sent together on the
+//! connection (`try_join!` pipelines them).
 
 use deadpool_postgres::ClientWrapper;
 use jiff::Timestamp;
@@ -59,7 +59,8 @@ macro_rules! article_columns {
 
 /// A card of article `a`: the columns of `summary_from_row` (the lead when `$1`, else
 /// the whole text), then the ids of the bylines and of the tags in their order (as
-/// `card_links` lists them, read with [`card_links_join!`]), and the content version the statement read them at (whose names [`Kept`] holds).
+/// `card_links` lists them, read with [`card_links_join!`]), and the content version
+/// the statement read them at (whose names [`Kept`] holds).
 macro_rules! card_columns {
     () => {
         "a.id, a.slug, a.title, a.dek, a.excerpt, CASE WHEN $1 THEN a.lead_text ELSE a.body_text END,
