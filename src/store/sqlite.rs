@@ -143,27 +143,39 @@ fn configure(conn: &Connection) -> StoreResult<()> {
     .map_err(db)
 }
 
-/// Columns of `articles` that a listing card needs, in `card_from_row` order, with
-/// the short lead of the text, then the card's link ids (read with [`CARD_LINKS_JOIN`]).
-const SUMMARY_WITH_LEAD: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at, a.language, \
-                                 a.featured_image, a.featured_picture, c.authors, c.tags";
-
-/// The same columns with the whole text, for excerpts longer than the lead.
-const SUMMARY_WITH_TEXT: &str = "a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at, a.language, \
-                                 a.featured_image, a.featured_picture, c.authors, c.tags";
+/// Columns of `articles` that a listing card needs, in `card_from_row` order, with the
+/// text column `$text` (the short lead or the whole text), then the card's link ids
+/// (read with [`card_links_join!`]).
+macro_rules! summary_columns {
+    ($text:literal) => {
+        concat!(
+            "a.id, a.slug, a.title, a.dek, a.excerpt, a.",
+            $text,
+            ", a.published_at, a.language, a.featured_image, a.featured_picture, c.authors, c.tags"
+        )
+    };
+}
 
 /// What joins a card's link ids to its article `a`.
-const CARD_LINKS_JOIN: &str = "LEFT JOIN card_links c ON c.article_id = a.id";
+macro_rules! card_links_join {
+    () => {
+        "LEFT JOIN card_links c ON c.article_id = a.id"
+    };
+}
+
+/// Card columns with the short lead of the text.
+const SUMMARY_WITH_LEAD: &str = summary_columns!("lead_text");
+
+/// The same columns with the whole text, for excerpts longer than the lead.
+const SUMMARY_WITH_TEXT: &str = summary_columns!("body_text");
 
 /// One article's [`SUMMARY_WITH_LEAD`] columns.
-const SUMMARY_BY_ID_WITH_LEAD: &str = "SELECT a.id, a.slug, a.title, a.dek, a.excerpt, a.lead_text, a.published_at,
-     a.language, a.featured_image, a.featured_picture, c.authors, c.tags
-     FROM articles a LEFT JOIN card_links c ON c.article_id = a.id WHERE a.id = ?1";
+const SUMMARY_BY_ID_WITH_LEAD: &str =
+    concat!("SELECT ", summary_columns!("lead_text"), " FROM articles a ", card_links_join!(), " WHERE a.id = ?1");
 
 /// One article's [`SUMMARY_WITH_TEXT`] columns.
-const SUMMARY_BY_ID_WITH_TEXT: &str = "SELECT a.id, a.slug, a.title, a.dek, a.excerpt, a.body_text, a.published_at,
-     a.language, a.featured_image, a.featured_picture, c.authors, c.tags
-     FROM articles a LEFT JOIN card_links c ON c.article_id = a.id WHERE a.id = ?1";
+const SUMMARY_BY_ID_WITH_TEXT: &str =
+    concat!("SELECT ", summary_columns!("body_text"), " FROM articles a ", card_links_join!(), " WHERE a.id = ?1");
 
 /// A card from [`SUMMARY_WITH_LEAD`] or [`SUMMARY_WITH_TEXT`] columns, its bylines and
 /// tags left to [`decorate`]: their ids are added to `links`.
@@ -691,8 +703,9 @@ impl Store for SqliteStore {
         // CROSS JOIN keeps the few ids as the outer loop: with a plain join SQLite may
         // walk every published article and parse the id list once for each.
         let sql = format!(
-            "SELECT {columns} FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value {CARD_LINKS_JOIN}
-             WHERE a.status = 'published' AND a.published_at <= ?2 ORDER BY j.key"
+            "SELECT {columns} FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value {join}
+             WHERE a.status = 'published' AND a.published_at <= ?2 ORDER BY j.key",
+            join = card_links_join!()
         );
         self.read(|conn| {
             let mut links = Vec::new();
