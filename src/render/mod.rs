@@ -110,8 +110,12 @@ fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result
 /// address, costs less byte by byte than the set-up of the searches.
 const LONG_TEXT: usize = 64;
 
-/// [`write_escaped`], one byte at a time.
+/// [`write_escaped`], one byte at a time, once a look eight bytes at a time has found
+/// something to escape: most names, titles and addresses have nothing.
 fn write_escaped_bytewise(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    if !has_special_byte(text.as_bytes()) {
+        return out.write_str(text);
+    }
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
         let entity = match b {
@@ -129,6 +133,25 @@ fn write_escaped_bytewise(out: &mut impl std::fmt::Write, text: &str) -> std::fm
     out.write_str(&text[last..])
 }
 
+/// Whether `bytes` holds any of `& < > " '`, read as 64-bit words: a byte equal to the
+/// one sought is zero after `^`, and `(x - 0x01…) & !x & 0x80…` is non-zero exactly when
+/// some byte of `x` is zero.
+fn has_special_byte(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
+    let special = |word: u64| {
+        [b'&', b'<', b'>', b'"', b'\''].iter().any(|&b| has_zero(word ^ (ONES * u64::from(b))))
+    };
+    let mut words = bytes.chunks_exact(8);
+    let found = words.by_ref().any(|chunk| {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        special(u64::from_ne_bytes(word))
+    });
+    found || words.remainder().iter().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+}
+
 fn write_error(e: std::fmt::Error) -> minijinja::Error {
     minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write output").with_source(e)
 }
@@ -136,6 +159,22 @@ fn write_error(e: std::fmt::Error) -> minijinja::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_special_byte_is_found_at_every_position_of_a_word_and_of_the_tail() {
+        for special in [b'&', b'<', b'>', b'"', b'\''] {
+            for len in 0..20 {
+                let plain = vec![b'a'; len];
+                assert!(!has_special_byte(&plain));
+                for at in 0..len {
+                    let mut text = plain.clone();
+                    text[at] = special;
+                    assert!(has_special_byte(&text), "{:?} at {at} of {len}", special as char);
+                }
+            }
+        }
+        assert!(!has_special_byte("Алматы — 100% (a/b) #1 ! = ? ;:,.".as_bytes()));
+    }
 
     #[test]
     fn escaping_replaces_each_special_byte_wherever_it_falls_in_short_and_long_text() {
