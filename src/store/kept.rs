@@ -5,7 +5,8 @@
 //! article whatever its date: counting a big archive walks its whole index range, so it
 //! is done once per version, and a page takes off the few articles scheduled after now.
 //! And the authors and tags that cards have named, so that a card's byline and tags cost
-//! its links only: a card carries the ids, the names come from here.
+//! its links only: a card carries the ids, the names come from here. And the tags of
+//! each kind, in name order (the home page's country blocks).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -14,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::article::ArticleSummary;
 use crate::domain::people::Author;
-use crate::domain::taxonomy::Tag;
+use crate::domain::taxonomy::{Tag, TagKind};
 
 /// A listing's size statement and key: the key of a kept count.
 pub(super) type CountKey = (&'static str, i64);
@@ -58,6 +59,7 @@ struct KeptAt {
     version: i64,
     counts: HashMap<CountKey, u64>,
     names: Arc<Names>,
+    kinds: HashMap<TagKind, Arc<[Tag]>>,
 }
 
 /// The authors and tags named by cards so far, by id. Looked up a few times per card,
@@ -88,6 +90,18 @@ impl Kept {
     pub fn keep_count(&self, version: i64, key: CountKey, count: u64) {
         if let Some(mut kept) = self.at(version) {
             kept.counts.insert(key, count);
+        }
+    }
+
+    /// The tags of `kind` kept at `version`, if any.
+    pub fn tags_of_kind(&self, version: i64, kind: TagKind) -> Option<Arc<[Tag]>> {
+        self.at(version)?.kinds.get(&kind).cloned()
+    }
+
+    /// Keeps `tags` as the tags of `kind` as of `version`.
+    pub fn keep_tags_of_kind(&self, version: i64, kind: TagKind, tags: Arc<[Tag]>) {
+        if let Some(mut kept) = self.at(version) {
+            kept.kinds.insert(kind, tags);
         }
     }
 
@@ -183,11 +197,15 @@ mod tests {
         let kept = Kept::default();
         kept.keep_count(3, ("count", 1), 42);
         kept.learn(3, &kept.names(3), vec![author(1, "Aida")], vec![tag(7, "Energy")]);
+        kept.keep_tags_of_kind(3, TagKind::Topic, Arc::from([tag(7, "Energy")]));
         let links = [link(10, false, 1, 0), link(10, true, 7, 0)];
         assert_eq!(kept.count(3, ("count", 1)), Some(42));
         assert_eq!(kept.names(3).unknown(&links), (vec![], vec![]));
+        assert_eq!(kept.tags_of_kind(3, TagKind::Topic).as_deref().map(<[Tag]>::len), Some(1));
+        assert!(kept.tags_of_kind(3, TagKind::Country).is_none());
         assert_eq!(kept.count(4, ("count", 1)), None);
         assert_eq!(kept.names(4).unknown(&links), (vec![1], vec![7]));
+        assert!(kept.tags_of_kind(4, TagKind::Topic).is_none());
     }
 
     #[test]

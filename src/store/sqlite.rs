@@ -539,11 +539,20 @@ impl Store for SqliteStore {
         words: usize,
     ) -> StoreResult<Vec<TagBlock>> {
         self.read(|conn| {
+            let version = content_version(conn)?;
+            let tags = match self.kept.tags_of_kind(version, kind) {
+                Some(tags) => tags,
+                None => {
+                    let tags: Arc<[Tag]> = tags_of_kind(conn, kind)?.into();
+                    self.kept.keep_tags_of_kind(version, kind, Arc::clone(&tags));
+                    tags
+                }
+            };
             let mut listed = Vec::new();
-            for tag in tags_of_kind(conn, kind)? {
+            for tag in tags.iter() {
                 let ids = ListingQuery::new(&ListingFilter::Tag(tag.id), now.as_second()).ids(conn, 0, per_tag)?;
                 if !ids.is_empty() {
-                    listed.push((tag, ids));
+                    listed.push((tag.clone(), ids));
                 }
             }
             let all: Vec<i64> = listed.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
