@@ -96,9 +96,34 @@ pub fn plain_text(html: &str) -> String {
 /// An excerpt: the first `words` words of `text`, with [`ELLIPSIS`] appended exactly
 /// when something was cut.
 pub fn excerpt(text: &str, words: usize) -> String {
-    if let Some(cut) = collapsed_cut(text, words) {
-        return cut;
+    match collapsed_cut(text, words) {
+        Some(Cut::At(at)) => {
+            let mut out = String::with_capacity(at + ELLIPSIS.len());
+            out.push_str(&text[..at]);
+            out.push_str(ELLIPSIS);
+            out
+        }
+        Some(Cut::Whole) => text.to_owned(),
+        None => excerpt_word_by_word(text, words),
     }
+}
+
+/// [`excerpt`] of a text the caller no longer needs: the excerpt is the text itself,
+/// cut short, wherever that is possible, and nothing is copied.
+pub fn into_excerpt(mut text: String, words: usize) -> String {
+    match collapsed_cut(&text, words) {
+        Some(Cut::At(at)) => {
+            text.truncate(at);
+            text.push_str(ELLIPSIS);
+            text
+        }
+        Some(Cut::Whole) => text,
+        None => excerpt_word_by_word(&text, words),
+    }
+}
+
+/// [`excerpt`] of any text, word by word.
+fn excerpt_word_by_word(text: &str, words: usize) -> String {
     let mut out = String::with_capacity(text.len().min(words * 8));
     for (taken, word) in text.split_whitespace().enumerate() {
         if taken == words {
@@ -113,12 +138,20 @@ pub fn excerpt(text: &str, words: usize) -> String {
     out
 }
 
-/// [`excerpt`] of text whose words are already separated by single ASCII spaces, as the
-/// stored plain text is: the cut is a slice of it, found by counting spaces 64 bytes at a
-/// time instead of decoding every character. `None` when the part before the cut has any
+/// Where an excerpt of collapsed text ends.
+enum Cut {
+    /// Before this byte, a space, then the ellipsis.
+    At(usize),
+    /// The text has no more words than asked for.
+    Whole,
+}
+
+/// Where [`excerpt`] cuts text whose words are already separated by single ASCII
+/// spaces, as the stored plain text is: found by counting spaces 64 bytes at a time
+/// instead of decoding every character. `None` when the part before the cut has any
 /// other whitespace (or a space at either end, or two together), which the general path
 /// handles.
-fn collapsed_cut(text: &str, words: usize) -> Option<String> {
+fn collapsed_cut(text: &str, words: usize) -> Option<Cut> {
     if words == 0 {
         return None;
     }
@@ -128,14 +161,9 @@ fn collapsed_cut(text: &str, words: usize) -> Option<String> {
         return None;
     }
     match cut {
-        Some(at) if starts_with_word(text, at + 1) => {
-            let mut out = String::with_capacity(kept.len() + ELLIPSIS.len());
-            out.push_str(kept);
-            out.push_str(ELLIPSIS);
-            Some(out)
-        }
+        Some(at) if starts_with_word(text, at + 1) => Some(Cut::At(at)),
         Some(_) => None,
-        None => Some(text.to_owned()),
+        None => Some(Cut::Whole),
     }
 }
 
@@ -326,7 +354,7 @@ mod tests {
     }
 
     #[test]
-    fn excerpt_of_collapsed_text_matches_the_word_by_word_cut() {
+    fn excerpt_of_collapsed_text_matches_the_word_by_word_cut_whether_copied_or_cut_in_place() {
         let long = "Water levels in the Syr Darya fell again this spring and farmers in the south \
                     say the canals reached their fields weeks late, while officials promise repairs";
         let mut texts = vec![long.to_owned(), "Қазақстан және Өзбекстан — сауда келісіміне «қол» қойды".to_owned()];
@@ -348,6 +376,7 @@ mod tests {
                     expected.push_str(ELLIPSIS);
                 }
                 assert_eq!(excerpt(text, words), expected, "{text:?} cut at {words}");
+                assert_eq!(into_excerpt(text.clone(), words), expected, "{text:?} cut in place at {words}");
             }
         }
     }

@@ -140,9 +140,7 @@ fn has_special_byte(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS != 0;
-    let special = |word: u64| {
-        [b'&', b'<', b'>', b'"', b'\''].iter().any(|&b| has_zero(word ^ (ONES * u64::from(b))))
-    };
+    let special = |word: u64| [b'&', b'<', b'>', b'"', b'\''].iter().any(|&b| has_zero(word ^ (ONES * u64::from(b))));
     let mut words = bytes.chunks_exact(8);
     let found = words.by_ref().any(|chunk| {
         let mut word = [0; 8];

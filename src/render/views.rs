@@ -6,31 +6,31 @@ use serde::Serialize;
 use super::seo::{ArticleProperties, SiteSeo};
 use crate::domain::article::{Article, ArticleSummary};
 use crate::domain::dates::{rfc3339, short_date};
-use crate::domain::excerpt::excerpt;
+use crate::domain::excerpt::into_excerpt;
 use crate::domain::money::Trend;
 use crate::domain::paging::Paging;
 use crate::domain::people::Author;
 use crate::domain::picture::Picture;
 use crate::domain::taxonomy::{Tag, TagKind};
 
-/// A named link.
+/// A named link (its address first, as templates read it first).
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
-    /// Text of the link.
-    pub name: String,
     /// Site-relative address.
     pub url: String,
+    /// Text of the link.
+    pub name: String,
 }
 
 impl Link {
     /// A link to a tag archive.
     pub fn tag(tag: &Tag) -> Self {
-        Self { name: tag.name.clone(), url: tag.path() }
+        Self { url: tag.path(), name: tag.name.clone() }
     }
 
     /// A link to an author archive.
     pub fn author(author: &Author) -> Self {
-        Self { name: author.name.clone(), url: author.path() }
+        Self { url: author.path(), name: author.name.clone() }
     }
 }
 
@@ -145,55 +145,68 @@ impl PictureView {
 /// archive and search pages.
 pub const TEASER_WORDS: usize = 40;
 
-/// An article in a listing.
+/// An article in a listing. Its fields are in the order the default theme's cards read
+/// them: a template finds a field by comparing its name with each in turn.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
-    /// Headline.
-    pub title: String,
-    /// Article address.
-    pub url: String,
-    /// Subtitle.
-    pub dek: Option<String>,
-    /// Hand-written excerpt, or the first words of the text.
-    pub excerpt: String,
-    /// `5 December 2025`.
-    pub date: String,
-    /// RFC 3339 publication time.
-    pub datetime: String,
-    /// The article's country.
-    pub country: Option<Link>,
-    /// The article's section.
-    pub section: Option<Link>,
-    /// Bylines.
-    pub authors: Vec<Link>,
     /// Language of the text.
     pub lang: String,
-    /// Featured image address.
-    pub image: Option<String>,
     /// The featured image in several sizes, when it is an upload.
     pub picture: Option<PictureView>,
+    /// Article address.
+    pub url: String,
+    /// Headline.
+    pub title: String,
+    /// RFC 3339 publication time.
+    pub datetime: String,
+    /// `5 December 2025`.
+    pub date: String,
+    /// The article's country.
+    pub country: Option<Link>,
+    /// Bylines.
+    pub authors: Vec<Link>,
+    /// Hand-written excerpt, or the first words of the text.
+    pub excerpt: String,
+    /// Subtitle.
+    pub dek: Option<String>,
+    /// The article's section.
+    pub section: Option<Link>,
+    /// Featured image address.
+    pub image: Option<String>,
 }
 
 impl Card {
-    /// A card for `article`, with an excerpt of `words` words.
-    pub fn new(article: &ArticleSummary, words: usize, tz: &TimeZone) -> Self {
+    /// A card for `article`, with an excerpt of `words` words; its texts become the
+    /// card's without being copied.
+    pub fn new(article: ArticleSummary, words: usize, tz: &TimeZone) -> Self {
         let when = article.published_at.to_zoned_datetime(tz.clone());
+        let country = article.first_tag(TagKind::Country).map(Link::tag);
+        let section = article.first_tag(TagKind::Section).map(Link::tag);
+        let ArticleSummary {
+            slug,
+            title,
+            dek,
+            excerpt,
+            lead_text,
+            language,
+            featured_image,
+            featured_picture,
+            authors,
+            ..
+        } = article;
         Self {
-            title: article.title.clone(),
-            url: article.slug.path(),
-            dek: article.dek.clone(),
-            excerpt: match &article.excerpt {
-                Some(own) => own.clone(),
-                None => excerpt(&article.lead_text, words),
-            },
-            date: short_date(&when),
+            lang: language.to_string(),
+            picture: featured_picture.as_ref().and_then(PictureView::new),
+            url: slug.path(),
+            title,
             datetime: rfc3339(when.timestamp()),
-            country: article.first_tag(TagKind::Country).map(Link::tag),
-            section: article.first_tag(TagKind::Section).map(Link::tag),
-            authors: article.authors.iter().map(Link::author).collect(),
-            lang: article.language.to_string(),
-            image: article.featured_image.clone(),
-            picture: article.featured_picture.as_ref().and_then(PictureView::new),
+            date: short_date(&when),
+            country,
+            authors: authors.into_iter().map(|author| Link { url: author.path(), name: author.name }).collect(),
+            excerpt: excerpt.unwrap_or_else(|| into_excerpt(lead_text, words)),
+            dek,
+            section,
+            image: featured_image,
         }
     }
 }

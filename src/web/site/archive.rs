@@ -185,7 +185,7 @@ async fn show_listing(app: &App, spec: ListingSpec, page: Option<&str>) -> Resul
     let view = ListingView {
         heading: spec.heading,
         description: spec.description,
-        cards: listing.items.iter().map(|a| Card::new(a, words, &app.tz)).collect(),
+        cards: listing.items.into_iter().map(|a| Card::new(a, words, &app.tz)).collect(),
         pager,
     };
     render_page(app, &[&spec.template, "listing.html"], meta, view).await

@@ -51,7 +51,7 @@ pub async fn render_article(app: &App, article: &Article) -> Result<Response, Ap
     let meta = Meta { title: title(app, &article.title), description, canonical: article.slug.path(), ..social };
     let page = ArticlePage {
         article: ArticleView::new(article, &app.tz),
-        related: related.iter().map(|a| Card::new(a, words, &app.tz)).collect(),
+        related: related.into_iter().map(|a| Card::new(a, words, &app.tz)).collect(),
     };
     let specific = format!("article-{}.html", article.slug);
     render_page(app, &[&specific, "article.html"], meta, page).await

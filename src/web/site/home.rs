@@ -36,7 +36,7 @@ pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError
     let now = app.now();
     let words = TEASER_WORDS.min(app.settings.site.excerpt_words);
     let latest = app.store.latest_published(&ListingFilter::All, now, LATEST + 1, words).await?;
-    let mut cards = latest.iter().map(|a| Card::new(a, words, &app.tz));
+    let mut cards = latest.into_iter().map(|a| Card::new(a, words, &app.tz));
     let lead = cards.next();
     let latest = cards.collect();
     let countries = app
@@ -46,7 +46,7 @@ pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError
         .into_iter()
         .map(|block| CountryBlock {
             link: Link::tag(&block.tag),
-            cards: block.items.iter().map(|a| Card::new(a, words, &app.tz)).collect(),
+            cards: block.items.into_iter().map(|a| Card::new(a, words, &app.tz)).collect(),
         })
         .collect();
     let site = &app.settings.site.name;

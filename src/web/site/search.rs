@@ -271,10 +271,11 @@ pub async fn show_search(
         let mut highlighter = found.highlight.highlighter();
         view.cards = found
             .items
-            .iter()
+            .into_iter()
             .map(|article| {
+                let language = article.language.clone();
                 let card = Card::new(article, words, &app.tz);
-                let excerpt_html = highlighter.mark(&card.excerpt, &article.language);
+                let excerpt_html = highlighter.mark(&card.excerpt, &language);
                 ResultCard { card, excerpt_html }
             })
             .collect();
