@@ -1,6 +1,7 @@
 //! Articles: their publication status, language, and the shapes the store takes and gives.
 
 use std::fmt;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -230,15 +231,15 @@ pub struct ArticleSummary {
     pub featured_image: Option<String>,
     /// The featured image's stored sizes, when it is an upload.
     pub featured_picture: Option<Picture>,
-    /// Authors in byline order.
-    pub authors: Vec<Author>,
-    /// Countries, sections and topics.
-    pub tags: Vec<Tag>,
+    /// Authors in byline order, shared with every other card that names them.
+    pub authors: Vec<Arc<Author>>,
+    /// Countries, sections and topics, shared likewise.
+    pub tags: Vec<Arc<Tag>>,
 }
 
 impl ArticleSummary {
     /// The first tag of `kind`, such as the article's country.
     pub fn first_tag(&self, kind: TagKind) -> Option<&Tag> {
-        self.tags.iter().find(|t| t.kind == kind)
+        self.tags.iter().map(|t| &**t).find(|t| t.kind == kind)
     }
 }

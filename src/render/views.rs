@@ -202,7 +202,7 @@ impl Card {
             datetime: rfc3339(when.timestamp()),
             date: short_date(&when),
             country,
-            authors: authors.into_iter().map(|author| Link { url: author.path(), name: author.name }).collect(),
+            authors: authors.iter().map(|author| Link::author(author)).collect(),
             excerpt: excerpt.unwrap_or_else(|| into_excerpt(lead_text, words)),
             dek,
             section,

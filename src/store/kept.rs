@@ -66,8 +66,8 @@ struct KeptAt {
 /// with ids from the store: a fast hash, not one that resists crafted keys.
 #[derive(Clone, Default)]
 pub(super) struct Names {
-    authors: FxHashMap<i64, Author>,
-    tags: FxHashMap<i64, Tag>,
+    authors: FxHashMap<i64, Arc<Author>>,
+    tags: FxHashMap<i64, Arc<Tag>>,
 }
 
 impl Kept {
@@ -114,8 +114,8 @@ impl Kept {
     /// reader at `version`.
     pub fn learn(&self, version: i64, names: &Names, authors: Vec<Author>, tags: Vec<Tag>) -> Arc<Names> {
         let mut more = names.clone();
-        more.authors.extend(authors.into_iter().map(|author| (author.id, author)));
-        more.tags.extend(tags.into_iter().map(|tag| (tag.id, tag)));
+        more.authors.extend(authors.into_iter().map(|author| (author.id, Arc::new(author))));
+        more.tags.extend(tags.into_iter().map(|tag| (tag.id, Arc::new(tag))));
         let more = Arc::new(more);
         if let Some(mut kept) = self.at(version) {
             kept.names = Arc::clone(&more);
