@@ -34,10 +34,13 @@ impl Slug {
         if s.len() > MAX_SLUG_LEN {
             return Err(SlugError::TooLong);
         }
-        let shape_ok = s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !s.starts_with('-')
-            && !s.ends_with('-')
-            && !s.contains("--");
+        // Byte by byte: `str::contains` would set up a substring search for every slug
+        // a page reads back from the store.
+        let bytes = s.as_bytes();
+        let shape_ok = bytes.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && bytes.first() != Some(&b'-')
+            && bytes.last() != Some(&b'-')
+            && !bytes.windows(2).any(|pair| pair == b"--");
         if !shape_ok {
             return Err(SlugError::BadCharacters);
         }
@@ -244,6 +247,10 @@ mod tests {
         assert_eq!(Slug::parse("Bad"), Err(SlugError::BadCharacters));
         assert_eq!(Slug::parse("a--b"), Err(SlugError::BadCharacters));
         assert_eq!(Slug::parse("-a"), Err(SlugError::BadCharacters));
+        assert_eq!(Slug::parse("a-"), Err(SlugError::BadCharacters));
+        assert_eq!(Slug::parse("-"), Err(SlugError::BadCharacters));
+        assert_eq!(Slug::parse("long-slug-with-one--double-hyphen-near-its-end"), Err(SlugError::BadCharacters));
+        assert_eq!(Slug::parse("a b"), Err(SlugError::BadCharacters));
         assert_eq!(Slug::parse(&"a".repeat(201)), Err(SlugError::TooLong));
     }
 }
