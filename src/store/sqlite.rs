@@ -285,12 +285,18 @@ fn author_from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Author> {
 }
 
 /// Gives each of a few cards (a page of a listing) the authors and tags `links` name:
-/// from `kept`, which reads only those it lacks.
-fn decorate(conn: &Connection, kept: &Kept, links: &[CardLink], items: &mut [ArticleSummary]) -> StoreResult<()> {
+/// from what `kept` holds at `version` (the read's [`content_version`]), which reads
+/// only those it lacks.
+fn decorate(
+    conn: &Connection,
+    kept: &Kept,
+    version: i64,
+    links: &[CardLink],
+    items: &mut [ArticleSummary],
+) -> StoreResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let version = content_version(conn)?;
     let mut names = kept.names(version);
     let (authors, tags) = names.unknown(links);
     if !authors.is_empty() || !tags.is_empty() {
@@ -335,8 +341,14 @@ fn content_version(conn: &Connection) -> StoreResult<i64> {
 }
 
 /// Loads the summaries of `ids`, keeping their order, with enough text for excerpts of
-/// `words` words: one lookup by primary key each.
-fn summaries_by_id(conn: &Connection, kept: &Kept, ids: &[i64], words: usize) -> StoreResult<Vec<ArticleSummary>> {
+/// `words` words: one lookup by primary key each; names as [`decorate`] gives them.
+fn summaries_by_id(
+    conn: &Connection,
+    kept: &Kept,
+    version: i64,
+    ids: &[i64],
+    words: usize,
+) -> StoreResult<Vec<ArticleSummary>> {
     let sql = if words < LEAD_WORDS { SUMMARY_BY_ID_WITH_LEAD } else { SUMMARY_BY_ID_WITH_TEXT };
     let mut stmt = conn.prepare_cached(sql).map_err(db)?;
     let mut items = Vec::with_capacity(ids.len());
@@ -346,7 +358,7 @@ fn summaries_by_id(conn: &Connection, kept: &Kept, ids: &[i64], words: usize) ->
             items.push(item);
         }
     }
-    decorate(conn, kept, &links, &mut items)?;
+    decorate(conn, kept, version, &links, &mut items)?;
     Ok(items)
 }
 
@@ -414,10 +426,9 @@ impl ListingQuery {
         count_rows(conn, self.count, self.key, self.until)
     }
 
-    /// [`Self::total`], from the size kept in `kept` when it is still current.
-    fn total_kept(&self, conn: &Connection, kept: &Kept) -> StoreResult<u64> {
+    /// [`Self::total`], from the size kept in `kept` at `version` when there is one.
+    fn total_kept(&self, conn: &Connection, kept: &Kept, version: i64) -> StoreResult<u64> {
         let Some(later) = self.later else { return self.total(conn) };
-        let version = content_version(conn)?;
         let key = (self.count, self.key);
         let all = match kept.count(version, key) {
             Some(all) => all,
@@ -511,10 +522,11 @@ impl Store for SqliteStore {
         words: usize,
     ) -> StoreResult<Listing> {
         self.read(|conn| {
+            let version = content_version(conn)?;
             let query = ListingQuery::new(filter, now.as_second());
             let ids = query.ids(conn, offset, limit)?;
-            let items = summaries_by_id(conn, &self.kept, &ids, words)?;
-            Ok(Listing { items, total: query.total_kept(conn, &self.kept)? })
+            let items = summaries_by_id(conn, &self.kept, version, &ids, words)?;
+            Ok(Listing { items, total: query.total_kept(conn, &self.kept, version)? })
         })
     }
 
@@ -527,7 +539,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.read(|conn| {
             let ids = ListingQuery::new(filter, now.as_second()).ids(conn, 0, limit)?;
-            summaries_by_id(conn, &self.kept, &ids, words)
+            summaries_by_id(conn, &self.kept, content_version(conn)?, &ids, words)
         })
     }
 
@@ -558,7 +570,7 @@ impl Store for SqliteStore {
             let all: Vec<i64> = listed.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
             // The summaries follow `all`, less any article gone meanwhile, so each block
             // takes its own in turn; an article in two blocks was read twice.
-            let mut summaries = summaries_by_id(conn, &self.kept, &all, words)?.into_iter().peekable();
+            let mut summaries = summaries_by_id(conn, &self.kept, version, &all, words)?.into_iter().peekable();
             Ok(listed
                 .into_iter()
                 .map(|(tag, ids)| TagBlock {
@@ -578,7 +590,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.read(|conn| {
             let ids = related_ids(conn, article, limit, now.as_second())?;
-            summaries_by_id(conn, &self.kept, &ids, words)
+            summaries_by_id(conn, &self.kept, content_version(conn)?, &ids, words)
         })
     }
 
@@ -725,7 +737,7 @@ impl Store for SqliteStore {
                 .map_err(db)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(db)?;
-            decorate(conn, &self.kept, &links, &mut items)?;
+            decorate(conn, &self.kept, content_version(conn)?, &links, &mut items)?;
             Ok(items)
         })
     }
