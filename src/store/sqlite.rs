@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -15,6 +16,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::config::DbConfig;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, Type, ValueRef};
+use rusqlite::vtab::array::Array;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::kept::{CardLink, Kept, read_card_links};
@@ -129,6 +131,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
+    rusqlite::vtab::array::load_module(conn).map_err(db)?;
     // Plans never depend on bound values (the database has no statistics for them to
     // use), so a cached statement is not parsed and planned again each time its LIMIT,
     // OFFSET or other values change.
@@ -169,13 +172,22 @@ const SUMMARY_WITH_LEAD: &str = summary_columns!("lead_text");
 /// The same columns with the whole text, for excerpts longer than the lead.
 const SUMMARY_WITH_TEXT: &str = summary_columns!("body_text");
 
-/// One article's [`SUMMARY_WITH_LEAD`] columns.
-const SUMMARY_BY_ID_WITH_LEAD: &str =
-    concat!("SELECT ", summary_columns!("lead_text"), " FROM articles a ", card_links_join!(), " WHERE a.id = ?1");
+/// The [`SUMMARY_WITH_LEAD`] columns of the articles whose ids are the array `?1`, in
+/// its order: `CROSS JOIN` keeps the array the outer loop, each article found by its key.
+const SUMMARIES_BY_ID_WITH_LEAD: &str = concat!(
+    "SELECT ",
+    summary_columns!("lead_text"),
+    " FROM rarray(?1) r CROSS JOIN articles a ON a.id = r.value ",
+    card_links_join!()
+);
 
-/// One article's [`SUMMARY_WITH_TEXT`] columns.
-const SUMMARY_BY_ID_WITH_TEXT: &str =
-    concat!("SELECT ", summary_columns!("body_text"), " FROM articles a ", card_links_join!(), " WHERE a.id = ?1");
+/// The same with [`SUMMARY_WITH_TEXT`] columns.
+const SUMMARIES_BY_ID_WITH_TEXT: &str = concat!(
+    "SELECT ",
+    summary_columns!("body_text"),
+    " FROM rarray(?1) r CROSS JOIN articles a ON a.id = r.value ",
+    card_links_join!()
+);
 
 /// A card from [`SUMMARY_WITH_LEAD`] or [`SUMMARY_WITH_TEXT`] columns, its bylines and
 /// tags left to [`decorate`]: their ids are added to `links`.
@@ -349,15 +361,16 @@ fn summaries_by_id(
     ids: &[i64],
     words: usize,
 ) -> StoreResult<Vec<ArticleSummary>> {
-    let sql = if words < LEAD_WORDS { SUMMARY_BY_ID_WITH_LEAD } else { SUMMARY_BY_ID_WITH_TEXT };
+    let sql = if words < LEAD_WORDS { SUMMARIES_BY_ID_WITH_LEAD } else { SUMMARIES_BY_ID_WITH_TEXT };
     let mut stmt = conn.prepare_cached(sql).map_err(db)?;
+    let array: Array = Rc::new(ids.iter().copied().map(rusqlite::types::Value::Integer).collect());
     let mut items = Vec::with_capacity(ids.len());
     let mut links = Vec::new();
-    for id in ids {
-        if let Some(item) = stmt.query_row([id], |row| card_from_row(row, &mut links)).optional().map_err(db)? {
-            items.push(item);
-        }
+    let mut rows = stmt.query([array]).map_err(db)?;
+    while let Some(row) = rows.next().map_err(db)? {
+        items.push(card_from_row(row, &mut links).map_err(db)?);
     }
+    drop(rows);
     decorate(conn, kept, version, &links, &mut items)?;
     Ok(items)
 }
