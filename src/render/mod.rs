@@ -6,6 +6,8 @@ pub mod theme;
 pub mod ticker;
 pub mod views;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, Output, State, Value, escape_formatter};
 use serde::Serialize;
@@ -24,7 +26,14 @@ pub struct RenderError {
 /// The template environment, built once at start-up.
 pub struct Renderer {
     env: Environment<'static>,
+    /// The size of the largest page rendered so far (up to [`MAX_PAGE_HINT`]): a page is
+    /// written into a buffer that large from the start, instead of one that grows by
+    /// copying everything written so far each time it doubles.
+    page_hint: AtomicUsize,
 }
+
+/// The most a page's buffer starts with, whatever the pages rendered before.
+const MAX_PAGE_HINT: usize = 256 * 1024;
 
 impl Renderer {
     /// Loads and compiles every template of `theme`, refusing a theme with an error in any.
@@ -39,19 +48,22 @@ impl Renderer {
         for (name, _) in TEMPLATES {
             env.get_template(name).map_err(|source| RenderError { name: (*name).to_owned(), source })?;
         }
-        Ok(Self { env })
+        Ok(Self { env, page_hint: AtomicUsize::new(0) })
     }
 
     /// Renders the first of `names` that exists, so a theme can add `article-{slug}.html`
     /// or `error-404.html` and fall back to `article.html` or `error.html`.
-    pub fn render(&self, names: &[&str], context: &impl Serialize) -> Result<String, RenderError> {
+    pub fn render(&self, names: &[&str], context: &impl Serialize) -> Result<Vec<u8>, RenderError> {
         let mut last = None;
         for name in names {
             match self.env.get_template(name) {
                 Ok(template) => {
-                    return template
-                        .render(Serde(context))
-                        .map_err(|source| RenderError { name: (*name).to_owned(), source });
+                    let mut page = Vec::with_capacity(self.page_hint.load(Ordering::Relaxed));
+                    template
+                        .render_captured_to(Serde(context), &mut page)
+                        .map_err(|source| RenderError { name: (*name).to_owned(), source })?;
+                    self.page_hint.fetch_max(page.len().min(MAX_PAGE_HINT), Ordering::Relaxed);
+                    return Ok(page);
                 }
                 Err(e) if e.kind() == minijinja::ErrorKind::TemplateNotFound => last = Some(e),
                 Err(source) => return Err(RenderError { name: (*name).to_owned(), source }),
