@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -16,7 +15,6 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::config::DbConfig;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, Type, ValueRef};
-use rusqlite::vtab::array::Array;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::kept::{CardLink, Kept, read_card_links};
@@ -131,7 +129,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-    rusqlite::vtab::array::load_module(conn).map_err(db)?;
     // Plans never depend on bound values (the database has no statistics for them to
     // use), so a cached statement is not parsed and planned again each time its LIMIT,
     // OFFSET or other values change.
@@ -172,12 +169,13 @@ const SUMMARY_WITH_LEAD: &str = summary_columns!("lead_text");
 /// The same columns with the whole text, for excerpts longer than the lead.
 const SUMMARY_WITH_TEXT: &str = summary_columns!("body_text");
 
-/// The [`SUMMARY_WITH_LEAD`] columns of the articles whose ids are the array `?1`, in
-/// its order: `CROSS JOIN` keeps the array the outer loop, each article found by its key.
+/// The [`SUMMARY_WITH_LEAD`] columns of the articles whose ids are the JSON array `?1`,
+/// in its order: `CROSS JOIN` keeps the array the outer loop, each article found by its
+/// key.
 const SUMMARIES_BY_ID_WITH_LEAD: &str = concat!(
     "SELECT ",
     summary_columns!("lead_text"),
-    " FROM rarray(?1) r CROSS JOIN articles a ON a.id = r.value ",
+    " FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value ",
     card_links_join!()
 );
 
@@ -185,7 +183,7 @@ const SUMMARIES_BY_ID_WITH_LEAD: &str = concat!(
 const SUMMARIES_BY_ID_WITH_TEXT: &str = concat!(
     "SELECT ",
     summary_columns!("body_text"),
-    " FROM rarray(?1) r CROSS JOIN articles a ON a.id = r.value ",
+    " FROM json_each(?1) j CROSS JOIN articles a ON a.id = j.value ",
     card_links_join!()
 );
 
@@ -363,7 +361,7 @@ fn summaries_by_id(
 ) -> StoreResult<Vec<ArticleSummary>> {
     let sql = if words < LEAD_WORDS { SUMMARIES_BY_ID_WITH_LEAD } else { SUMMARIES_BY_ID_WITH_TEXT };
     let mut stmt = conn.prepare_cached(sql).map_err(db)?;
-    let array: Array = Rc::new(ids.iter().copied().map(rusqlite::types::Value::Integer).collect());
+    let array = serde_json::to_string(ids).map_err(|e| StoreError::Database(Box::new(e)))?;
     let mut items = Vec::with_capacity(ids.len());
     let mut links = Vec::new();
     let mut rows = stmt.query([array]).map_err(db)?;
