@@ -1,6 +1,7 @@
 //! Turning views into HTML: the template environment over the theme.
 pub mod admin;
 pub mod assets;
+mod card_object;
 pub mod seo;
 pub mod theme;
 pub mod ticker;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
+use minijinja::Value;
 use serde::{Deserialize, Serialize};
 
 use super::{render_page, title};
@@ -30,7 +31,8 @@ pub struct ArchiveParams {
 struct ListingView {
     heading: String,
     description: Option<String>,
-    cards: Vec<Card>,
+    /// Template objects ([`Card::into_value`]).
+    cards: Vec<Value>,
     pager: Pager,
 }
 
@@ -185,7 +187,7 @@ async fn show_listing(app: &App, spec: ListingSpec, page: Option<&str>) -> Resul
     let view = ListingView {
         heading: spec.heading,
         description: spec.description,
-        cards: listing.items.into_iter().map(|a| Card::new(a, words, &app.tz)).collect(),
+        cards: listing.items.into_iter().map(|a| Card::new(a, words, &app.tz).into_value()).collect(),
         pager,
     };
     render_page(app, &[&spec.template, "listing.html"], meta, view).await

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
+use minijinja::Value;
 use serde::Serialize;
 
 use super::{render_page, title};
@@ -23,7 +24,8 @@ const DESCRIPTION_WORDS: usize = 30;
 #[derive(Serialize)]
 struct ArticlePage {
     article: ArticleView,
-    related: Vec<Card>,
+    /// Template objects ([`Card::into_value`]).
+    related: Vec<Value>,
 }
 
 /// `GET /{slug}/`.
@@ -51,7 +53,7 @@ pub async fn render_article(app: &App, article: &Article) -> Result<Response, Ap
     let meta = Meta { title: title(app, &article.title), description, canonical: article.slug.path(), ..social };
     let page = ArticlePage {
         article: ArticleView::new(article, &app.tz),
-        related: related.into_iter().map(|a| Card::new(a, words, &app.tz)).collect(),
+        related: related.into_iter().map(|a| Card::new(a, words, &app.tz).into_value()).collect(),
     };
     let specific = format!("article-{}.html", article.slug);
     render_page(app, &[&specific, "article.html"], meta, page).await

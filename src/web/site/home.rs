@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
+use minijinja::Value;
 use serde::Serialize;
 
 use super::render_page;
@@ -18,17 +19,18 @@ const LATEST: u32 = 6;
 /// Stories in each country block.
 const PER_COUNTRY: u32 = 3;
 
+/// The front page; its cards are template objects ([`Card::into_value`]).
 #[derive(Serialize)]
 struct HomeView {
-    lead: Option<Card>,
-    latest: Vec<Card>,
+    lead: Option<Value>,
+    latest: Vec<Value>,
     countries: Vec<CountryBlock>,
 }
 
 #[derive(Serialize)]
 struct CountryBlock {
     link: Link,
-    cards: Vec<Card>,
+    cards: Vec<Value>,
 }
 
 /// `GET /`.
@@ -36,7 +38,7 @@ pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError
     let now = app.now();
     let words = TEASER_WORDS.min(app.settings.site.excerpt_words);
     let latest = app.store.latest_published(&ListingFilter::All, now, LATEST + 1, words).await?;
-    let mut cards = latest.into_iter().map(|a| Card::new(a, words, &app.tz));
+    let mut cards = latest.into_iter().map(|a| Card::new(a, words, &app.tz).into_value());
     let lead = cards.next();
     let latest = cards.collect();
     let countries = app
@@ -46,7 +48,7 @@ pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError
         .into_iter()
         .map(|block| CountryBlock {
             link: Link::tag(&block.tag),
-            cards: block.items.into_iter().map(|a| Card::new(a, words, &app.tz)).collect(),
+            cards: block.items.into_iter().map(|a| Card::new(a, words, &app.tz).into_value()).collect(),
         })
         .collect();
     let site = &app.settings.site.name;
