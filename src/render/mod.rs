@@ -64,6 +64,11 @@ impl Renderer {
                         .render_captured_to(Serde(context), &mut page)
                         .map_err(|source| RenderError { name: (*name).to_owned(), source })?;
                     self.page_hint.fetch_max(page.len().min(MAX_PAGE_HINT), Ordering::Relaxed);
+                    // A page kept in the cache keeps its buffer: no more than twice its
+                    // size, as when the buffer grew by doubling.
+                    if page.len() < page.capacity() / 2 {
+                        page.shrink_to_fit();
+                    }
                     return Ok(page);
                 }
                 Err(e) if e.kind() == minijinja::ErrorKind::TemplateNotFound => last = Some(e),
@@ -170,6 +175,34 @@ fn write_error(e: std::fmt::Error) -> minijinja::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_is_rendered_whole_and_a_small_one_after_a_large_one_keeps_no_large_buffer() {
+        let renderer = Renderer::new(Theme::default()).unwrap_or_else(|e| panic!("{e}"));
+        let chrome = views::Chrome {
+            site_name: "Qalam".to_owned(),
+            base_url: "https://example.org".to_owned(),
+            today: "05 December 2025".to_owned(),
+            today_iso: "2025-12-05".to_owned(),
+            ticker: Vec::new(),
+            countries: Vec::new(),
+            sections: Vec::new(),
+            css_href: "/assets/site.css".to_owned(),
+            seo: seo::SiteSeo::new(&crate::config::Settings::default()),
+        };
+        let meta = views::Meta { title: "Not found".to_owned(), ..views::Meta::default() };
+        let page = |message: &str| {
+            let page = serde_json::json!({ "title": "Not found", "message": message });
+            let context = serde_json::json!({ "chrome": chrome, "meta": meta, "page": page });
+            renderer.render(&["error-404.html", "error.html"], &context).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let large = page(&"Алматы & Бишкек. ".repeat(10_000));
+        let text = String::from_utf8(large).unwrap_or_else(|e| panic!("{e}"));
+        assert!(text.contains("<h1>Not found</h1>") && text.trim_end().ends_with("</html>"));
+        assert_eq!(text.matches("Алматы &amp; Бишкек.").count(), 10_000);
+        let small = page("No such page.");
+        assert!(small.capacity() <= 2 * small.len(), "{} bytes in a buffer of {}", small.len(), small.capacity());
+    }
 
     #[test]
     fn a_special_byte_is_found_at_every_position_of_a_word_and_of_the_tail() {
