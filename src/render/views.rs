@@ -145,8 +145,10 @@ impl PictureView {
 /// archive and search pages.
 pub const TEASER_WORDS: usize = 40;
 
-/// An article in a listing. Its fields are in the order the default theme's cards read
-/// them: a template finds a field by comparing its name with each in turn.
+/// An article in a listing. Listings hand it to templates as an object
+/// ([`Card::into_value`]); search results serialise it, and then a template finds a
+/// field by comparing its name with each in turn, so the fields are in the order the
+/// default theme's cards read them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
     /// Language of the text.

@@ -351,7 +351,8 @@ fn content_version(conn: &Connection) -> StoreResult<i64> {
 }
 
 /// Loads the summaries of `ids`, keeping their order, with enough text for excerpts of
-/// `words` words: one lookup by primary key each; names as [`decorate`] gives them.
+/// `words` words: one statement, each row found by its primary key; names as
+/// [`decorate`] gives them.
 fn summaries_by_id(
     conn: &Connection,
     kept: &Kept,
