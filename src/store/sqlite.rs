@@ -362,7 +362,7 @@ fn summaries_by_id(
 ) -> StoreResult<Vec<ArticleSummary>> {
     let sql = if words < LEAD_WORDS { SUMMARIES_BY_ID_WITH_LEAD } else { SUMMARIES_BY_ID_WITH_TEXT };
     let mut stmt = conn.prepare_cached(sql).map_err(db)?;
-    let array = serde_json::to_string(ids).map_err(|e| StoreError::Database(Box::new(e)))?;
+    let array = id_list(ids)?;
     let mut items = Vec::with_capacity(ids.len());
     let mut links = Vec::new();
     let mut rows = stmt.query([array]).map_err(db)?;
