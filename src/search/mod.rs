@@ -7,7 +7,9 @@
 //! serving. Readers reload after every commit.
 
 pub mod analysis;
+mod bits;
 pub mod highlight;
+mod maxscore;
 mod pairs;
 pub mod query;
 mod schema;

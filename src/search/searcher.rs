@@ -11,9 +11,9 @@
 //!
 //! A search is two passes over the index when that is cheaper: a count that scores
 //! nothing, then a ranking that scores only what may still reach the page asked for
-//! ([`FreshTop`]). That is so for one word searched alone, whose forms are then a plain
-//! union of terms; its typos are ranked apart, a match only through them scoring
-//! `fuzzy_score`, a match through its terms scoring by them alone.
+//! (MaxScore, see `maxscore`). That is so when every word's forms are single terms,
+//! whatever the filters and exclusions; a phrase is ranked while counted, every match
+//! scored.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
@@ -21,15 +21,16 @@ use std::ops::Bound;
 use jiff::Timestamp;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer, Token};
-use tantivy::{DocAddress, Order, Searcher};
+use tantivy::{DocAddress, Order, Score, Searcher};
 
 use super::analysis::{edit_distance, exact_analyzer, key_analyzer, tokens, typo_allowance};
 use super::highlight::HighlightTerms;
+use super::maxscore::{MAX_WORDS, Word, Words};
 use super::pairs::phrase_pairs;
 use super::query::{Clause, FilterKind, ParsedQuery};
 use super::schema::{ID, PUBLISHED_AT};
@@ -88,33 +89,32 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut plan = Plan::new(self, searcher.clone());
         let built = plan.query(request)?;
-        let typos = match &built.typos {
-            Some(typos) => {
-                Some((typos.weight(EnableScoring::disabled_from_searcher(&searcher))?, self.ranking.fuzzy_score))
-            }
-            None => None,
-        };
         let top = FreshTop {
             keep: request.offset.saturating_add(request.limit.max(1)),
             ranking: self.ranking,
             now: request.now.as_second(),
             from: built.from,
             until: built.until,
-            typos,
         };
-        // A single word is ranked apart from the count (see `Built::prunable`); a page
-        // past the first is counted first too, so that a page past the end (up to page
-        // 100,000) collects nothing.
-        let counted_apart = (built.prunable && request.sort == SortOrder::Relevance) || request.offset > 0;
-        let counted = if counted_apart { Some(searcher.search(&*built.counted, &Count)?) } else { None };
+        let words = match (&built.words, request.sort) {
+            (Some(words), SortOrder::Relevance) => Some(words.weight(&searcher)?),
+            _ => None,
+        };
+        // Words ranked by MaxScore are counted apart; a page past the first is counted
+        // first too, so that a page past the end (up to page 100,000) collects nothing.
+        let counted = match &words {
+            Some(words) => Some(words.count(&searcher)?),
+            None if request.offset > 0 => Some(searcher.search(&*built.counted, &Count)?),
+            None => None,
+        };
         if counted.is_some_and(|total| total <= request.offset) {
             return Ok(SearchHits { ids: Vec::new(), total: counted.unwrap_or(0) as u64, highlight: plan.highlight });
         }
         let (total, addresses): (usize, Vec<DocAddress>) = match (request.sort, counted) {
-            (SortOrder::Relevance, Some(total)) => {
-                let query = if built.prunable { &built.ranked } else { &built.counted };
-                (total, addresses(searcher.search(&**query, &top)?))
-            }
+            (SortOrder::Relevance, Some(total)) => match &words {
+                Some(words) => (total, addresses(top.rank(&searcher, words)?)),
+                None => (total, addresses(searcher.search(&*built.counted, &top)?)),
+            },
             (SortOrder::Relevance, None) => {
                 let (total, docs) = searcher.search(&*built.counted, &(Count, top))?;
                 (total, addresses(docs))
@@ -253,12 +253,15 @@ impl<'a> Plan<'a> {
         if clauses.is_empty() {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
+        let mut excluded = Vec::new();
         for clause in &request.query.excluded {
             if let Some(alternatives) = self.clause(clause, false)? {
-                clauses.push((Occur::MustNot, alternatives.query(fuzzy_score)));
+                excluded.push(alternatives.query(fuzzy_score));
             }
         }
-        clauses.extend(self.filters(request.query));
+        let filters = self.filters(request.query);
+        clauses.extend(excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
         let fields = self.index.fields;
         let from = request.from.map(|t| t.as_second());
         let public_until = request.now.as_second().saturating_add(1);
@@ -269,31 +272,24 @@ impl<'a> Plan<'a> {
             let range = RangeQuery::new(from, Bound::Excluded(Term::from_field_i64(fields.published_at, until)));
             (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0)) as Box<dyn Query>)
         };
-        // A date range narrows what is scored. Without one, articles not public yet are
-        // left out of the ranking by the collector, which keeps the query a plain union of
-        // terms for a single word; the count needs the range only if there are any.
+        // Articles outside the dates asked for, or not public yet, are left out of the
+        // ranking by the collector; the count needs the range only if there are any.
         let dated = request.from.is_some() || request.until.is_some();
-        if dated {
-            clauses.push(visible());
-        }
-        let counted = if dated || !self.any_published_from(until)? {
-            combine(&clauses)
-        } else {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-            clauses.push(visible());
-            combine(&clauses)
-        };
-        // One word alone, its forms all single terms, is ranked by its terms only, which
-        // tantivy can do without scoring every match; its typos are ranked apart.
-        let single = match words.as_slice() {
-            [word] if clauses.len() == 1 && word.terms_only => Some(word),
+        let range = (dated || self.any_published_from(until)?).then(visible);
+        clauses.extend(range.iter().map(|(o, q)| (*o, q.box_clone())));
+        let counted = combine(&clauses);
+        // Ranked by MaxScore when every word is single terms.
+        let words: Option<Vec<Word>> = match words.len() {
+            1..=MAX_WORDS => words.into_iter().map(|w| w.into_word(fuzzy_score)).collect(),
             _ => None,
         };
-        let (ranked, typos) = match single {
-            Some(word) => (word.forms_query(), word.typos.as_ref().map(|typos| typos.box_clone())),
-            None => (counted.box_clone(), None),
-        };
-        Ok(Built { counted, ranked, typos, prunable: single.is_some(), from: from.unwrap_or(i64::MIN), until })
+        let words = words.map(|words| {
+            let (required, negated): (Vec<_>, Vec<_>) =
+                filters.into_iter().chain(range).partition(|(o, _)| *o == Occur::Must);
+            excluded.extend(negated.into_iter().map(|(_, q)| q));
+            Words { words, required: required.into_iter().map(|(_, q)| q).collect(), excluded }
+        });
+        Ok(Built { counted, words, from: from.unwrap_or(i64::MIN), until })
     }
 
     /// Whether any article in the index is published at `at` or later.
@@ -322,23 +318,23 @@ impl<'a> Plan<'a> {
                 variants.push(forms);
             }
         }
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut forms = Forms { queries: Vec::new(), terms: Some(Vec::new()) };
         if let [key] = keys.as_slice() {
-            for forms in &variants {
-                should.push(matching(fields.title, forms, ranking.title_boost));
-                should.push(matching(fields.text, forms, 1.0));
-                should.push(matching(fields.meta, forms, ranking.meta_boost));
+            for words in &variants {
+                forms.add(fields.title, words, ranking.title_boost);
+                forms.add(fields.text, words, 1.0);
+                forms.add(fields.meta, words, ranking.meta_boost);
             }
             let key = std::slice::from_ref(key);
-            should.push(matching(fields.title_key, key, ranking.title_boost * ranking.key_weight));
-            should.push(matching(fields.text_key, key, ranking.key_weight));
+            forms.add(fields.title_key, key, ranking.title_boost * ranking.key_weight);
+            forms.add(fields.text_key, key, ranking.key_weight);
         } else {
             // Several words in a row are matched once, on their Latin keys, which every
             // part of an article has: reading the positions of common words is what a
             // phrase costs, and each field and form tried would read them again.
             let pairs = phrase_pairs(&keys);
-            should.push(narrowed(matching(fields.title_key, &keys, ranking.title_boost), fields.pairs, &pairs));
-            should.push(narrowed(matching(fields.text_key, &keys, 1.0), fields.pairs, &pairs));
+            forms.add_phrase(narrowed(matching(fields.title_key, &keys, ranking.title_boost), fields.pairs, &pairs));
+            forms.add_phrase(narrowed(matching(fields.text_key, &keys, 1.0), fields.pairs, &pairs));
         }
         let tolerant = required && matches!(clause, Clause::Word(_));
         let mut typos = None;
@@ -360,7 +356,7 @@ impl<'a> Plan<'a> {
             let mut near = BTreeSet::new();
             for (key, length) in single.into_iter().chain(joined) {
                 if !keys.contains(&key) {
-                    should.push(matching(fields.text_key, std::slice::from_ref(&key), ranking.key_weight));
+                    forms.add(fields.text_key, std::slice::from_ref(&key), ranking.key_weight);
                     self.highlight.add_keys(std::slice::from_ref(&key));
                 }
                 let distance = typo_allowance(length);
@@ -371,11 +367,10 @@ impl<'a> Plan<'a> {
             if !near.is_empty() {
                 let near: Vec<String> = near.into_iter().collect();
                 self.highlight.add_keys(&near);
-                let terms = near.iter().map(|k| Term::from_field_text(fields.text_key, k));
-                typos = Some(Box::new(TermSetQuery::new(terms)) as Box<dyn Query>);
+                typos = Some(near.iter().map(|k| Term::from_field_text(fields.text_key, k)).collect());
             }
         }
-        Ok(Some(Alternatives { terms_only: keys.len() == 1, forms: should, typos }))
+        Ok(Some(Alternatives { forms: forms.queries, terms: forms.terms, typos }))
     }
 
     /// The keys of the index within `distance` typos of `key`, but not `key` itself
@@ -448,27 +443,52 @@ impl<'a> Plan<'a> {
 struct Alternatives {
     /// Its forms in each field, each scored.
     forms: Vec<(Occur, Box<dyn Query>)>,
-    /// Whether every form is one term (no phrase).
-    terms_only: bool,
-    /// The index's words within its typo allowance, if any: a match only through them
-    /// scores [`Ranking::fuzzy_score`].
-    typos: Option<Box<dyn Query>>,
+    /// The same forms as terms with their boosts, when every form is one term.
+    terms: Option<Vec<(Term, Score)>>,
+    /// The index's words within its typo allowance, if any: a match through them
+    /// counts [`Ranking::fuzzy_score`](super::Ranking::fuzzy_score).
+    typos: Option<Vec<Term>>,
 }
 
 impl Alternatives {
-    /// Any of the forms.
-    fn forms_query(&self) -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(self.forms.iter().map(|(occur, query)| (*occur, query.box_clone())).collect()))
-    }
-
     /// Any of the forms or typos.
     fn query(&self, fuzzy_score: f32) -> Box<dyn Query> {
         let mut any: Vec<(Occur, Box<dyn Query>)> =
             self.forms.iter().map(|(occur, query)| (*occur, query.box_clone())).collect();
         if let Some(typos) = &self.typos {
-            any.push((Occur::Should, Box::new(ConstScoreQuery::new(typos.box_clone(), fuzzy_score))));
+            let typos = Box::new(TermSetQuery::new(typos.iter().cloned()));
+            any.push((Occur::Should, Box::new(ConstScoreQuery::new(typos, fuzzy_score))));
         }
         Box::new(BooleanQuery::new(any))
+    }
+
+    /// The same alternatives as a word of a [`Words`] query, if every form is one term.
+    fn into_word(self, fuzzy_score: f32) -> Option<Word> {
+        Some(Word { terms: self.terms?, typos: self.typos.map(|typos| (typos, fuzzy_score)) })
+    }
+}
+
+/// The forms of a word or phrase as they are gathered.
+struct Forms {
+    queries: Vec<(Occur, Box<dyn Query>)>,
+    /// The terms of the forms while each is one term.
+    terms: Option<Vec<(Term, Score)>>,
+}
+
+impl Forms {
+    /// `words` in `field`, weighted by `boost`: a term, or a phrase.
+    fn add(&mut self, field: Field, words: &[String], boost: f32) {
+        self.queries.push(matching(field, words, boost));
+        match (words, &mut self.terms) {
+            ([word], Some(terms)) => terms.push((Term::from_field_text(field, word), boost)),
+            _ => self.terms = None,
+        }
+    }
+
+    /// A phrase looked for some other way.
+    fn add_phrase(&mut self, phrase: (Occur, Box<dyn Query>)) {
+        self.queries.push(phrase);
+        self.terms = None;
     }
 }
 
@@ -476,15 +496,9 @@ impl Alternatives {
 struct Built {
     /// Matches exactly the results; scores nothing.
     counted: Box<dyn Query>,
-    /// Matches and scores the results, and may match articles outside `from..until`,
-    /// which the ranking leaves out.
-    ranked: Box<dyn Query>,
-    /// Matches what `ranked` leaves out and counts [`Ranking::fuzzy_score`]: the typos of
-    /// a word searched alone (see `prunable`).
-    typos: Option<Box<dyn Query>>,
-    /// Whether `ranked` is one word's terms alone, which tantivy can rank without
-    /// scoring every match: then counting apart costs less than counting while ranking.
-    prunable: bool,
+    /// The same query, when every word is single terms, to be ranked by MaxScore; it
+    /// leaves the dates to the collector (`from`, `until`).
+    words: Option<Words>,
     /// Start of the publication times shown, Unix seconds.
     from: i64,
     /// End (excluded) of the publication times shown, Unix seconds.

@@ -1,13 +1,10 @@
-//! The best results by relevance blended with freshness, without scoring every match.
+//! The best results by relevance blended with freshness.
 //!
-//! tantivy skips the documents that cannot enter the top results (block-max WAND over
-//! a union of terms) only for a collector that ranks by the plain score and says how
-//! good a new result must be. Freshness multiplies a score by at most
-//! [`Ranking::freshness`]`(0)`, so a document whose plain score, so multiplied, stays
-//! below the last of the results kept cannot enter them: that bound is the threshold
-//! handed back to tantivy, and the ranking stays exactly what scoring everything gives.
-//!
-//! Counting is left to a separate pass that does not score (see `searcher`).
+//! Freshness multiplies a score by at most [`Ranking::freshness`]`(0)`, so a match whose
+//! plain score, so multiplied, stays below the last of the results kept cannot enter
+//! them: the collector leaves it before reading its date, and [`FreshTop::rank`] hands
+//! that bound to the MaxScore ranking as the score a new result must beat. Either way
+//! the ranking stays exactly what scoring everything gives.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -15,10 +12,10 @@ use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
-use tantivy::query::Weight;
-use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::Ranking;
+use super::maxscore::WordsWeight;
 use super::schema::PUBLISHED_AT;
 
 /// The `keep` best visible results, best first.
@@ -33,9 +30,6 @@ pub struct FreshTop {
     pub from: i64,
     /// See `from`.
     pub until: i64,
-    /// Matches the query leaves out that count as much as this score (the typos of a
-    /// word: [`Ranking::fuzzy_score`]), unless the query matches them.
-    pub typos: Option<(Box<dyn Weight>, Score)>,
 }
 
 impl Collector for FreshTop {
@@ -51,6 +45,7 @@ impl Collector for FreshTop {
             from: self.from,
             until: self.until,
             published,
+            ceiling: self.ranking.freshness(0),
             segment_ord,
             best: BinaryHeap::with_capacity(self.keep.min(1024) + 1),
         })
@@ -66,29 +61,21 @@ impl Collector for FreshTop {
         all.truncate(self.keep);
         Ok(all)
     }
+}
 
-    fn collect_segment(
-        &self,
-        weight: &dyn Weight,
-        segment_ord: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Fruit> {
-        let mut segment = self.for_segment(segment_ord, reader)?;
-        if self.keep == 0 {
-            return Ok(Vec::new());
-        }
-        let ceiling = self.ranking.freshness(0);
-        let alive = reader.alive_bitset();
-        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+impl FreshTop {
+    /// The best results of `words`, ranked without scoring every match.
+    pub fn rank(&self, searcher: &Searcher, words: &WordsWeight) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+        let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let mut segment = self.for_segment(ord as SegmentOrdinal, reader)?;
+            words.for_each_pruning(reader, Score::MIN, &mut |doc, score| {
                 segment.collect(doc, score);
-            }
-            segment.lowest_kept().map_or(Score::MIN, |lowest| lowest / ceiling)
-        })?;
-        if let Some((typos, score)) = &self.typos {
-            segment.collect_typos(typos.as_ref(), *score, weight, reader)?;
+                segment.lowest_kept().map_or(Score::MIN, |lowest| lowest / segment.ceiling)
+            })?;
+            fruits.push(segment.harvest());
         }
-        Ok(segment.harvest())
+        self.merge_fruits(fruits)
     }
 }
 
@@ -100,6 +87,8 @@ pub struct FreshTopSegment {
     from: i64,
     until: i64,
     published: Arc<dyn ColumnValues<i64>>,
+    /// The most freshness multiplies a score by: [`Ranking::freshness`]`(0)`.
+    ceiling: Score,
     segment_ord: SegmentOrdinal,
     /// The best so far, the worst of them on top.
     best: BinaryHeap<Kept>,
@@ -110,42 +99,17 @@ impl FreshTopSegment {
     fn lowest_kept(&self) -> Option<Score> {
         (self.best.len() >= self.keep).then(|| self.best.peek().map_or(Score::MIN, |kept| kept.score))
     }
-
-    /// Adds the matches of `typos` that `found` does not match, each scoring `score`
-    /// blended with freshness; none is looked at once the freshest could not enter.
-    fn collect_typos(
-        &mut self,
-        typos: &dyn Weight,
-        score: Score,
-        found: &dyn Weight,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<()> {
-        let best = score * self.ranking.freshness(0);
-        let cannot_enter = |segment: &Self| segment.lowest_kept().is_some_and(|lowest| best <= lowest);
-        if cannot_enter(self) {
-            return Ok(());
-        }
-        let alive = reader.alive_bitset();
-        let mut found = found.scorer(reader, 1.0)?;
-        let mut typos = typos.scorer(reader, 1.0)?;
-        let mut doc = typos.doc();
-        while doc != TERMINATED && !cannot_enter(self) {
-            if found.doc() < doc {
-                found.seek(doc);
-            }
-            if found.doc() != doc && alive.is_none_or(|alive| alive.is_alive(doc)) {
-                self.collect(doc, score);
-            }
-            doc = typos.advance();
-        }
-        Ok(())
-    }
 }
 
 impl SegmentCollector for FreshTopSegment {
     type Fruit = Vec<(Score, DocAddress)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        // A match that could not enter even at the freshest is left before its date is
+        // read: where every match is scored (a query with a phrase), most are left here.
+        if self.lowest_kept().is_some_and(|lowest| score * self.ceiling <= lowest) {
+            return;
+        }
         let at = self.published.get_val(doc);
         if at < self.from || at >= self.until {
             return;
@@ -194,20 +158,25 @@ impl Ord for Kept {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-    use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema, TEXT};
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
+    use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TEXT};
     use tantivy::{Index, TantivyDocument, Term};
 
     use super::*;
+    use crate::search::maxscore::{Word, Words};
 
-    /// Ranking with pruning gives exactly what scoring every match and blending each
-    /// score with freshness gives.
+    /// Ranking by MaxScore, or with every match handed to the collector (alone or while
+    /// counting), gives exactly what scoring every match and blending each score with
+    /// freshness gives, and [`WordsWeight::count`] counts what tantivy counts: over two
+    /// segments, with deleted articles, typos, a filter and an exclusion.
     #[test]
-    fn pruning_ranks_as_scoring_everything_does() -> tantivy::Result<()> {
+    fn ranking_without_scoring_everything_matches_scoring_everything() -> tantivy::Result<()> {
         let mut builder = Schema::builder();
+        let id = builder.add_i64_field("id", INDEXED);
         let title = builder.add_text_field("title", TEXT);
         let text = builder.add_text_field("text", TEXT);
+        let kind = builder.add_text_field("kind", STRING);
         let published = builder.add_i64_field(PUBLISHED_AT, INDEXED | FAST);
         let index = Index::create_in_ram(builder.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
@@ -218,28 +187,76 @@ mod tests {
             (seed >> 33) as usize
         };
         let now = 1_000_000_000;
-        for _ in 0..5000 {
+        for n in 0..6000 {
             let mut doc = TantivyDocument::new();
             let pick = |n: usize, next: &mut dyn FnMut() -> usize| {
                 (0..n).map(|_| words[next() % words.len()]).collect::<Vec<_>>().join(" ")
             };
             let (t, b) = (next() % 4, 5 + next() % 40);
+            doc.add_i64(id, n);
             doc.add_text(title, pick(t, &mut next));
             doc.add_text(text, pick(b, &mut next));
+            doc.add_text(kind, if next() % 3 == 0 { "a" } else { "b" });
             doc.add_i64(published, now - (next() % (400 * 86_400)) as i64);
             writer.add_document(doc)?;
+            if n == 3500 {
+                writer.commit()?;
+            }
+        }
+        writer.commit()?;
+        for n in (0..6000).step_by(7) {
+            writer.delete_term(Term::from_field_i64(id, n));
         }
         writer.commit()?;
         let searcher = index.reader()?.searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
         let ranking = Ranking::default();
-        for word in ["water", "dam", "grain"] {
-            let query = BooleanQuery::new(vec![
-                (Occur::Should, Box::new(BoostQuery::new(term(title, word), 3.0)) as Box<dyn Query>),
-                (Occur::Should, term(text, word)),
-            ]);
-            for (keep, until) in [(6, now + 1), (13, now + 1), (6, now - 30 * 86_400)] {
-                let top = FreshTop { keep, ranking, now, from: i64::MIN, until, typos: None };
-                let pruned = searcher.search(&query, &top)?;
+
+        let word = |w: &str, typos: &[&str]| Word {
+            terms: vec![(Term::from_field_text(title, w), 3.0), (Term::from_field_text(text, w), 1.0)],
+            typos: (!typos.is_empty())
+                .then(|| (typos.iter().map(|t| Term::from_field_text(text, t)).collect(), ranking.fuzzy_score)),
+        };
+        let of_kind = |k: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(kind, k), IndexRecordOption::Basic))
+        };
+        let cases = [
+            ("water", Words { words: vec![word("water", &[])], required: vec![], excluded: vec![] }),
+            ("dam~", Words { words: vec![word("dam", &["grain"])], required: vec![], excluded: vec![] }),
+            (
+                "dam canal",
+                Words { words: vec![word("dam", &[]), word("canal", &[])], required: vec![], excluded: vec![] },
+            ),
+            (
+                "river the water~",
+                Words {
+                    words: vec![word("river", &[]), word("the", &[]), word("water", &["canal", "dam"])],
+                    required: vec![],
+                    excluded: vec![],
+                },
+            ),
+            (
+                "water kind:a -grain",
+                Words {
+                    words: vec![word("water", &[])],
+                    required: vec![of_kind("a")],
+                    excluded: vec![term(text, "grain")],
+                },
+            ),
+            (
+                "dam canal -kind:a",
+                Words {
+                    words: vec![word("dam", &[]), word("canal", &[])],
+                    required: vec![],
+                    excluded: vec![of_kind("a")],
+                },
+            ),
+        ];
+        for (name, words) in &cases {
+            let query = as_boolean(words);
+            let weight = words.weight(&searcher)?;
+            for (keep, until) in [(1, now + 1), (6, now + 1), (13, now + 1), (6, now - 30 * 86_400)] {
+                let top = || FreshTop { keep, ranking, now, from: i64::MIN, until };
                 let every = TopDocs::with_limit(keep).tweak_score(move |segment: &SegmentReader| {
                     let at = segment.fast_fields().i64(PUBLISHED_AT).map(|c| c.first_or_default_col(0));
                     move |doc: DocId, score: Score| {
@@ -247,15 +264,58 @@ mod tests {
                         if at >= until { Score::MIN } else { score * ranking.freshness(now - at) }
                     }
                 });
-                let expected: Vec<DocAddress> = searcher.search(&query, &every)?.into_iter().map(|(_, a)| a).collect();
-                let got: Vec<DocAddress> = pruned.into_iter().map(|(_, a)| a).collect();
-                assert_eq!(got, expected, "{word}, {keep} kept, until {until}");
+                let expected = addresses(searcher.search(&query, &every)?);
+                assert!(!expected.is_empty(), "{name} finds something");
+                assert_eq!(
+                    addresses(top().rank(&searcher, &weight)?),
+                    expected,
+                    "{name} by MaxScore, {keep} kept, until {until}"
+                );
+                assert_eq!(
+                    addresses(searcher.search(&query, &top())?),
+                    expected,
+                    "{name} collected, {keep} kept, until {until}"
+                );
+                let (count, counted) = searcher.search(&query, &(Count, top()))?;
+                assert_eq!(addresses(counted), expected, "{name} counted, {keep} kept, until {until}");
+                assert_eq!(weight.count(&searcher)?, count, "{name}: the count by bits");
             }
         }
         Ok(())
     }
 
-    fn term(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
+    /// The boolean query tantivy scores as [`Words`] are scored.
+    fn as_boolean(words: &Words) -> BooleanQuery {
+        let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in &words.words {
+            let mut any: Vec<(Occur, Box<dyn Query>)> = word
+                .terms
+                .iter()
+                .map(|(t, boost)| {
+                    let term = TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
+                    (Occur::Should, Box::new(BoostQuery::new(Box::new(term), *boost)) as Box<dyn Query>)
+                })
+                .collect();
+            if let Some((typos, score)) = &word.typos {
+                let typos = Box::new(TermSetQuery::new(typos.iter().cloned()));
+                any.push((Occur::Should, Box::new(ConstScoreQuery::new(typos, *score))));
+            }
+            all.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        for filter in &words.required {
+            all.push((Occur::Must, Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0))));
+        }
+        for exclusion in &words.excluded {
+            all.push((Occur::MustNot, exclusion.box_clone()));
+        }
+        BooleanQuery::new(all)
+    }
+
+    fn addresses(ranked: Vec<(Score, DocAddress)>) -> Vec<DocAddress> {
+        ranked.into_iter().map(|(_, address)| address).collect()
+    }
+
+    fn term(field: Field, word: &str) -> Box<dyn Query> {
         Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs))
     }
 }

@@ -1,0 +1,253 @@
+//! Ranking a query whose words are each a union of terms by MaxScore (Turtle and
+//! Flood, 1995): the best results without scoring every match.
+//!
+//! Every word must match, through any of its terms (its forms in each field, its Latin
+//! key) or its typos; an article scores the sum of the terms that match it, typos
+//! counting a constant, as tantivy's boolean query scores the same clauses. A term's
+//! score has a ceiling (its BM25 weight for the most frequent term). With the terms
+//! ordered by ceiling, the lowest ones whose ceilings add up to no more than the score
+//! a result must beat cannot bring in a result on their own: only the articles that
+//! match one of the others are candidates, and the low terms are looked up in a
+//! candidate only while they could still lift it high enough. For common words that
+//! leaves the articles with a word in the headline or the tags to look at, instead of
+//! every article that has all the words somewhere in its text.
+//!
+//! Filters are matched, not scored; exclusions must not match.
+//!
+//! Counting all the matches is a pass of its own that scores nothing: each word's terms
+//! are read block by block into one bit per article (see `bits`), and the words' bits
+//! intersected.
+
+use tantivy::query::{Bm25Weight, EnableScoring, Query, Scorer, TermQuery, Weight};
+use tantivy::schema::{IndexRecordOption, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+
+use super::bits::{Bits, ConstBits};
+
+/// Most words a [`Words`] query may have.
+pub const MAX_WORDS: usize = 32;
+
+/// One word of a query.
+pub struct Word {
+    /// The terms it matches through, each with its boost.
+    pub terms: Vec<(Term, Score)>,
+    /// Its typos, and the constant score a match through them counts.
+    pub typos: Option<(Vec<Term>, Score)>,
+}
+
+/// Words that must all match, filters that must match, exclusions that must not.
+pub struct Words {
+    /// At most [`MAX_WORDS`].
+    pub words: Vec<Word>,
+    /// Matched, not scored.
+    pub required: Vec<Box<dyn Query>>,
+    /// Must not match.
+    pub excluded: Vec<Box<dyn Query>>,
+}
+
+/// [`Words`] ready to run over the segments of one searcher.
+pub struct WordsWeight {
+    /// Each word's terms and typos: what counting reads.
+    word_terms: Vec<Vec<Term>>,
+    /// Every term and typo set, lowest ceiling first.
+    parts: Vec<Part>,
+    /// `reach[i]`: the sum of the ceilings of `parts[..=i]`, the most they can add.
+    reach: Vec<Score>,
+    /// One bit per word.
+    every_word: u32,
+    required: Vec<Box<dyn Weight>>,
+    excluded: Vec<Box<dyn Weight>>,
+}
+
+/// A term, or the typos of a word.
+struct Part {
+    source: Source,
+    /// Highest score it can give.
+    ceiling: Score,
+    /// The bit of its word.
+    word: u32,
+}
+
+/// Where a part's articles come from.
+enum Source {
+    /// A term, scored with this boost.
+    Term(Box<dyn Weight>, Score),
+    /// Typos of a word, each counting the part's ceiling.
+    Typos(Vec<Term>),
+}
+
+impl Words {
+    /// Weighs the terms against `searcher`'s statistics.
+    pub fn weight(&self, searcher: &Searcher) -> tantivy::Result<WordsWeight> {
+        if self.words.len() > MAX_WORDS {
+            return Err(tantivy::TantivyError::InvalidArgument(format!("more than {MAX_WORDS} words")));
+        }
+        let scored = EnableScoring::enabled_from_searcher(searcher);
+        let unscored = || EnableScoring::disabled_from_searcher(searcher);
+        let mut parts = Vec::new();
+        for (n, word) in self.words.iter().enumerate() {
+            let bit = 1 << n;
+            for (term, boost) in &word.terms {
+                let weight = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(scored)?;
+                parts.push(Part {
+                    source: Source::Term(weight, *boost),
+                    ceiling: Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(*boost).max_score(),
+                    word: bit,
+                });
+            }
+            if let Some((typos, score)) = &word.typos {
+                parts.push(Part { source: Source::Typos(typos.clone()), ceiling: *score, word: bit });
+            }
+        }
+        let word_terms = self
+            .words
+            .iter()
+            .map(|word| {
+                let typos = word.typos.iter().flat_map(|(typos, _)| typos.iter());
+                word.terms.iter().map(|(term, _)| term).chain(typos).cloned().collect()
+            })
+            .collect();
+        parts.sort_by(|a, b| a.ceiling.total_cmp(&b.ceiling));
+        let reach = parts
+            .iter()
+            .scan(0.0, |sum: &mut Score, part| {
+                *sum += part.ceiling;
+                Some(*sum)
+            })
+            .collect();
+        let weights = |queries: &[Box<dyn Query>]| -> tantivy::Result<Vec<Box<dyn Weight>>> {
+            queries.iter().map(|q| q.weight(unscored())).collect()
+        };
+        Ok(WordsWeight {
+            word_terms,
+            parts,
+            reach,
+            every_word: u32::MAX >> (32 - self.words.len().max(1)),
+            required: weights(&self.required)?,
+            excluded: weights(&self.excluded)?,
+        })
+    }
+}
+
+impl WordsWeight {
+    /// Calls `callback` with each live article of `reader` that matches and scores more
+    /// than `threshold`, in order of document number; `callback` answers with the score
+    /// the next must beat. Articles that could not beat it may be passed over unscored.
+    pub fn for_each_pruning(
+        &self,
+        reader: &SegmentReader,
+        mut threshold: Score,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let mut parts: Vec<Box<dyn Scorer>> = Vec::with_capacity(self.parts.len());
+        for part in &self.parts {
+            parts.push(match &part.source {
+                Source::Term(weight, boost) => weight.scorer(reader, *boost)?,
+                Source::Typos(terms) => {
+                    let mut bits = Bits::new(reader.max_doc(), false);
+                    bits.insert_terms(reader, terms)?;
+                    Box::new(ConstBits::new(bits, part.ceiling))
+                }
+            });
+        }
+        let present =
+            parts.iter().zip(&self.parts).filter(|(s, _)| s.doc() != TERMINATED).fold(0, |m, (_, p)| m | p.word);
+        if present != self.every_word {
+            return Ok(());
+        }
+        let scorers = |weights: &[Box<dyn Weight>]| -> tantivy::Result<Vec<Box<dyn Scorer>>> {
+            weights.iter().map(|w| w.scorer(reader, 1.0)).collect()
+        };
+        let (mut required, mut excluded) = (scorers(&self.required)?, scorers(&self.excluded)?);
+        let alive = reader.alive_bitset();
+        // Parts before `essential` cannot bring in a result on their own.
+        let mut essential = self.reach.partition_point(|&reach| reach <= threshold);
+        while essential < parts.len() {
+            let doc = parts[essential..].iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+            if doc == TERMINATED {
+                break;
+            }
+            let mut score: Score = 0.0;
+            let mut matched = 0;
+            for (scorer, part) in parts.iter_mut().zip(&self.parts).skip(essential) {
+                if scorer.doc() == doc {
+                    score += scorer.score();
+                    matched |= part.word;
+                    scorer.advance();
+                }
+            }
+            // The others, highest ceiling first, while they could still lift it enough.
+            let mut lifted = true;
+            for i in (0..essential).rev() {
+                if score + self.reach[i] <= threshold {
+                    lifted = false;
+                    break;
+                }
+                let scorer = &mut parts[i];
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    score += scorer.score();
+                    matched |= self.parts[i].word;
+                }
+            }
+            if !lifted
+                || matched != self.every_word
+                || score <= threshold
+                || !required.iter_mut().all(|r| at(r.as_mut(), doc))
+                || excluded.iter_mut().any(|x| at(x.as_mut(), doc))
+                || alive.is_some_and(|alive| !alive.is_alive(doc))
+            {
+                continue;
+            }
+            threshold = callback(doc, score);
+            essential = self.reach.partition_point(|&reach| reach <= threshold);
+        }
+        Ok(())
+    }
+}
+
+impl WordsWeight {
+    /// The live articles that match, in all segments.
+    pub fn count(&self, searcher: &Searcher) -> tantivy::Result<usize> {
+        let mut total = 0;
+        for reader in searcher.segment_readers() {
+            total += self.count_segment(reader)?;
+        }
+        Ok(total)
+    }
+
+    fn count_segment(&self, reader: &SegmentReader) -> tantivy::Result<usize> {
+        let max_doc = reader.max_doc();
+        let mut found = Bits::new(max_doc, true);
+        let mut each = Bits::new(max_doc, false);
+        for terms in &self.word_terms {
+            each.clear();
+            each.insert_terms(reader, terms)?;
+            found.keep_only(&each);
+        }
+        for (weight, keep) in self.required.iter().map(|w| (w, true)).chain(self.excluded.iter().map(|w| (w, false))) {
+            each.clear();
+            each.insert_docs(weight.scorer(reader, 1.0)?.as_mut());
+            if keep {
+                found.keep_only(&each);
+            } else {
+                found.remove_all(&each);
+            }
+        }
+        Ok(match reader.alive_bitset() {
+            Some(alive) => found.docs().filter(|&doc| alive.is_alive(doc)).count(),
+            None => found.len(),
+        })
+    }
+}
+
+/// Whether `docs` holds `doc`, moving it there if it is behind: documents are asked
+/// for in increasing order.
+fn at(docs: &mut dyn Scorer, doc: DocId) -> bool {
+    if docs.doc() < doc {
+        docs.seek(doc);
+    }
+    docs.doc() == doc
+}
