@@ -389,10 +389,13 @@ pub fn word_spans(text: &str, compounds: bool) -> Vec<WordSpan> {
     let mut words: Vec<(usize, usize, bool)> = Vec::new();
     let mut start: Option<usize> = None;
     let mut joined = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next_is_word = chars.peek().is_some_and(|&(_, n)| is_word_char(n));
-        if is_word_char(c) {
+    // Each character is classified once, as the next and then as the current one.
+    let mut chars = text.char_indices().map(|(i, c)| (i, c, is_word_char(c)));
+    let mut current = chars.next();
+    while let Some((i, c, in_word)) = current {
+        current = chars.next();
+        let next_is_word = current.is_some_and(|(_, _, word)| word);
+        if in_word {
             start.get_or_insert(i);
         } else if start.is_some() && is_apostrophe(c) && next_is_word {
             // An apostrophe inside a word belongs to it.

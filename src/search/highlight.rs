@@ -63,14 +63,14 @@ impl Highlighter<'_> {
         let mut ranges = Vec::new();
         if !self.terms.is_empty() {
             let stem = stemmer_for(language);
+            let mut seen = self.seen.remove(&stem).unwrap_or_default();
             for span in word_spans(text, true) {
                 let word = span.text(text);
-                let known = self.seen.get(&stem).and_then(|seen| seen.get(word)).copied();
-                let hit = match known {
-                    Some(hit) => hit,
+                let hit = match seen.get(word) {
+                    Some(&hit) => hit,
                     None => {
                         let hit = self.matches(word, stem);
-                        self.seen.entry(stem).or_default().insert(word.to_owned(), hit);
+                        seen.insert(word.to_owned(), hit);
                         hit
                     }
                 };
@@ -78,6 +78,7 @@ impl Highlighter<'_> {
                     ranges.push((span.from, span.to));
                 }
             }
+            self.seen.insert(stem, seen);
         }
         let mut html = String::with_capacity(text.len() + ranges.len() * 13);
         let mut done = 0;
@@ -122,16 +123,23 @@ fn head(word: &str) -> &str {
 
 /// Appends `text` escaped for HTML text and attribute values.
 pub fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Runs of ordinary characters are copied whole; the five escaped are all ASCII, so
+    // each is a character boundary.
+    let mut done = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[done..at]);
+        out.push_str(escaped);
+        done = at + 1;
     }
+    out.push_str(&text[done..]);
 }
 
 #[cfg(test)]
@@ -154,5 +162,9 @@ mod tests {
     #[test]
     fn nothing_to_mark_still_escapes() {
         assert_eq!(HighlightTerms::default().mark("a < b", &Language::english()), "a &lt; b");
+        assert_eq!(
+            HighlightTerms::default().mark("«Алматы» & 'Bishkek' \"x>y\"", &Language::english()),
+            "«Алматы» &amp; &#39;Bishkek&#39; &quot;x&gt;y&quot;"
+        );
     }
 }

@@ -51,8 +51,6 @@ pub struct WordsWeight {
     word_terms: Vec<Vec<Term>>,
     /// Every term and typo set, lowest ceiling first.
     parts: Vec<Part>,
-    /// `reach[i]`: the sum of the ceilings of `parts[..=i]`, the most they can add.
-    reach: Vec<Score>,
     /// One bit per word.
     every_word: u32,
     required: Vec<Box<dyn Weight>>,
@@ -108,20 +106,12 @@ impl Words {
             })
             .collect();
         parts.sort_by(|a, b| a.ceiling.total_cmp(&b.ceiling));
-        let reach = parts
-            .iter()
-            .scan(0.0, |sum: &mut Score, part| {
-                *sum += part.ceiling;
-                Some(*sum)
-            })
-            .collect();
         let weights = |queries: &[Box<dyn Query>]| -> tantivy::Result<Vec<Box<dyn Weight>>> {
             queries.iter().map(|q| q.weight(unscored())).collect()
         };
         Ok(WordsWeight {
             word_terms,
             parts,
-            reach,
             every_word: u32::MAX >> (32 - self.words.len().max(1)),
             required: weights(&self.required)?,
             excluded: weights(&self.excluded)?,
@@ -139,57 +129,63 @@ impl WordsWeight {
         mut threshold: Score,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
-        let mut parts: Vec<Box<dyn Scorer>> = Vec::with_capacity(self.parts.len());
+        // The parts this segment has, in the same order, and the sums of their ceilings.
+        let mut parts: Vec<(Box<dyn Scorer>, u32)> = Vec::with_capacity(self.parts.len());
+        let mut reach: Vec<Score> = Vec::with_capacity(self.parts.len());
         for part in &self.parts {
-            parts.push(match &part.source {
+            let scorer: Box<dyn Scorer> = match &part.source {
                 Source::Term(weight, boost) => weight.scorer(reader, *boost)?,
                 Source::Typos(terms) => {
                     let mut bits = Bits::new(reader.max_doc(), false);
                     bits.insert_terms(reader, terms)?;
                     Box::new(ConstBits::new(bits, part.ceiling))
                 }
-            });
+            };
+            if scorer.doc() != TERMINATED {
+                parts.push((scorer, part.word));
+                reach.push(reach.last().copied().unwrap_or(0.0) + part.ceiling);
+            }
         }
-        let present =
-            parts.iter().zip(&self.parts).filter(|(s, _)| s.doc() != TERMINATED).fold(0, |m, (_, p)| m | p.word);
-        if present != self.every_word {
+        if parts.iter().fold(0, |present, (_, word)| present | word) != self.every_word {
             return Ok(());
         }
+        // Where each part stands, kept here rather than asked of it.
+        let mut docs: Vec<DocId> = parts.iter().map(|(scorer, _)| scorer.doc()).collect();
         let scorers = |weights: &[Box<dyn Weight>]| -> tantivy::Result<Vec<Box<dyn Scorer>>> {
             weights.iter().map(|w| w.scorer(reader, 1.0)).collect()
         };
         let (mut required, mut excluded) = (scorers(&self.required)?, scorers(&self.excluded)?);
         let alive = reader.alive_bitset();
         // Parts before `essential` cannot bring in a result on their own.
-        let mut essential = self.reach.partition_point(|&reach| reach <= threshold);
+        let mut essential = reach.partition_point(|&reach| reach <= threshold);
         while essential < parts.len() {
-            let doc = parts[essential..].iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+            let doc = docs[essential..].iter().copied().min().unwrap_or(TERMINATED);
             if doc == TERMINATED {
                 break;
             }
             let mut score: Score = 0.0;
             let mut matched = 0;
-            for (scorer, part) in parts.iter_mut().zip(&self.parts).skip(essential) {
-                if scorer.doc() == doc {
+            for ((scorer, word), at) in parts.iter_mut().zip(docs.iter_mut()).skip(essential) {
+                if *at == doc {
                     score += scorer.score();
-                    matched |= part.word;
-                    scorer.advance();
+                    matched |= *word;
+                    *at = scorer.advance();
                 }
             }
             // The others, highest ceiling first, while they could still lift it enough.
             let mut lifted = true;
             for i in (0..essential).rev() {
-                if score + self.reach[i] <= threshold {
+                if score + reach[i] <= threshold {
                     lifted = false;
                     break;
                 }
-                let scorer = &mut parts[i];
-                if scorer.doc() < doc {
-                    scorer.seek(doc);
+                let (scorer, word) = &mut parts[i];
+                if docs[i] < doc {
+                    docs[i] = scorer.seek(doc);
                 }
-                if scorer.doc() == doc {
+                if docs[i] == doc {
                     score += scorer.score();
-                    matched |= self.parts[i].word;
+                    matched |= *word;
                 }
             }
             if !lifted
@@ -202,7 +198,7 @@ impl WordsWeight {
                 continue;
             }
             threshold = callback(doc, score);
-            essential = self.reach.partition_point(|&reach| reach <= threshold);
+            essential = reach.partition_point(|&reach| reach <= threshold);
         }
         Ok(())
     }
