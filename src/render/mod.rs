@@ -91,6 +91,12 @@ fn html_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<
     }
 }
 
+/// Appends `text` escaped for HTML text and attribute values (see [`write_escaped`]).
+pub fn escape_into(text: &str, out: &mut String) {
+    // Writing into a `String` does not fail.
+    let _ = write_escaped(out, text);
+}
+
 /// Writes `text` with `& < > " '` replaced by their entities. Most text has nothing to
 /// escape, or an apostrophe now and then: in a long text `memchr` finds the next of each
 /// kind of special byte, and the text between is copied whole.

@@ -9,6 +9,7 @@ use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
 
 use super::analysis::{WordMap, exact_analyzer, exact_fold, latin_key, stemmer_for, tokens, word_spans};
 use crate::domain::article::Language;
+use crate::render::escape_into;
 
 /// The terms a query searched for, to mark them in results.
 #[derive(Debug, Clone, Default)]
@@ -119,27 +120,6 @@ impl Highlighter<'_> {
 /// The first two characters of a word.
 fn head(word: &str) -> &str {
     word.char_indices().nth(2).map_or(word, |(end, _)| &word[..end])
-}
-
-/// Appends `text` escaped for HTML text and attribute values.
-pub fn escape_into(text: &str, out: &mut String) {
-    // Runs of ordinary characters are copied whole; the five escaped are all ASCII, so
-    // each is a character boundary.
-    let mut done = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let escaped = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[done..at]);
-        out.push_str(escaped);
-        done = at + 1;
-    }
-    out.push_str(&text[done..]);
 }
 
 #[cfg(test)]
