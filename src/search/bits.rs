@@ -6,6 +6,7 @@ use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, SegmentReader, TERMINATED};
 
 /// A set of articles of one segment.
+#[derive(Default)]
 pub struct Bits(Vec<u64>);
 
 impl Bits {
@@ -23,6 +24,11 @@ impl Bits {
     /// Clears every bit.
     pub fn clear(&mut self) {
         self.0.fill(0);
+    }
+
+    /// Sets exactly the bits set in `other`, a set of the same segment.
+    pub fn copy_from(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a = *b);
     }
 
     /// Sets the bits of `docs`, in increasing order.

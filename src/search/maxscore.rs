@@ -47,8 +47,8 @@ pub struct Words {
 
 /// [`Words`] ready to run over the segments of one searcher.
 pub struct WordsWeight {
-    /// Each word's terms and typos: what counting reads.
-    word_terms: Vec<Vec<Term>>,
+    /// Each word's terms and its typos: what counting reads.
+    words: Vec<(Vec<Term>, Vec<Term>)>,
     /// Every term and typo set, lowest ceiling first.
     parts: Vec<Part>,
     /// One bit per word.
@@ -62,16 +62,31 @@ struct Part {
     source: Source,
     /// Highest score it can give.
     ceiling: Score,
-    /// The bit of its word.
-    word: u32,
+    /// Its word, by position.
+    word: usize,
 }
 
 /// Where a part's articles come from.
 enum Source {
     /// A term, scored with this boost.
     Term(Box<dyn Weight>, Score),
-    /// Typos of a word, each counting the part's ceiling.
-    Typos(Vec<Term>),
+    /// The typos of its word, as counting found them, each counting the part's ceiling.
+    Typos,
+}
+
+/// What counting found: the total, and each segment's typo sets (one per word, empty
+/// where a word has none), which the ranking reuses.
+pub struct Counted {
+    /// Live articles that match, in all segments.
+    pub total: usize,
+    typos: Vec<Vec<Bits>>,
+}
+
+impl Counted {
+    /// The typo sets of each segment, in the searcher's order.
+    pub fn into_typos(self) -> Vec<Vec<Bits>> {
+        self.typos
+    }
 }
 
 impl Words {
@@ -84,25 +99,24 @@ impl Words {
         let unscored = || EnableScoring::disabled_from_searcher(searcher);
         let mut parts = Vec::new();
         for (n, word) in self.words.iter().enumerate() {
-            let bit = 1 << n;
             for (term, boost) in &word.terms {
                 let weight = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs).weight(scored)?;
                 parts.push(Part {
                     source: Source::Term(weight, *boost),
                     ceiling: Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?.boost_by(*boost).max_score(),
-                    word: bit,
+                    word: n,
                 });
             }
-            if let Some((typos, score)) = &word.typos {
-                parts.push(Part { source: Source::Typos(typos.clone()), ceiling: *score, word: bit });
+            if let Some((_, score)) = &word.typos {
+                parts.push(Part { source: Source::Typos, ceiling: *score, word: n });
             }
         }
-        let word_terms = self
+        let words = self
             .words
             .iter()
             .map(|word| {
-                let typos = word.typos.iter().flat_map(|(typos, _)| typos.iter());
-                word.terms.iter().map(|(term, _)| term).chain(typos).cloned().collect()
+                let terms = word.terms.iter().map(|(term, _)| term.clone()).collect();
+                (terms, word.typos.as_ref().map(|(typos, _)| typos.clone()).unwrap_or_default())
             })
             .collect();
         parts.sort_by(|a, b| a.ceiling.total_cmp(&b.ceiling));
@@ -110,7 +124,7 @@ impl Words {
             queries.iter().map(|q| q.weight(unscored())).collect()
         };
         Ok(WordsWeight {
-            word_terms,
+            words,
             parts,
             every_word: u32::MAX >> (32 - self.words.len().max(1)),
             required: weights(&self.required)?,
@@ -123,9 +137,11 @@ impl WordsWeight {
     /// Calls `callback` with each live article of `reader` that matches and scores more
     /// than `threshold`, in order of document number; `callback` answers with the score
     /// the next must beat. Articles that could not beat it may be passed over unscored.
+    /// `typos` are the segment's typo sets, as counting found them.
     pub fn for_each_pruning(
         &self,
         reader: &SegmentReader,
+        mut typos: Vec<Bits>,
         mut threshold: Score,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
@@ -135,14 +151,13 @@ impl WordsWeight {
         for part in &self.parts {
             let scorer: Box<dyn Scorer> = match &part.source {
                 Source::Term(weight, boost) => weight.scorer(reader, *boost)?,
-                Source::Typos(terms) => {
-                    let mut bits = Bits::new(reader.max_doc(), false);
-                    bits.insert_terms(reader, terms)?;
+                Source::Typos => {
+                    let bits = typos.get_mut(part.word).map(std::mem::take).unwrap_or_default();
                     Box::new(ConstBits::new(bits, part.ceiling))
                 }
             };
             if scorer.doc() != TERMINATED {
-                parts.push((scorer, part.word));
+                parts.push((scorer, 1 << part.word));
                 reach.push(reach.last().copied().unwrap_or(0.0) + part.ceiling);
             }
         }
@@ -205,23 +220,35 @@ impl WordsWeight {
 }
 
 impl WordsWeight {
-    /// The live articles that match, in all segments.
-    pub fn count(&self, searcher: &Searcher) -> tantivy::Result<usize> {
-        let mut total = 0;
+    /// Counts the live articles that match, in all segments.
+    pub fn count(&self, searcher: &Searcher) -> tantivy::Result<Counted> {
+        let mut counted = Counted { total: 0, typos: Vec::with_capacity(searcher.segment_readers().len()) };
         for reader in searcher.segment_readers() {
-            total += self.count_segment(reader)?;
+            let (total, typos) = self.count_segment(reader)?;
+            counted.total += total;
+            counted.typos.push(typos);
         }
-        Ok(total)
+        Ok(counted)
     }
 
-    fn count_segment(&self, reader: &SegmentReader) -> tantivy::Result<usize> {
+    fn count_segment(&self, reader: &SegmentReader) -> tantivy::Result<(usize, Vec<Bits>)> {
         let max_doc = reader.max_doc();
         let mut found = Bits::new(max_doc, true);
         let mut each = Bits::new(max_doc, false);
-        for terms in &self.word_terms {
-            each.clear();
+        let mut typo_sets = Vec::with_capacity(self.words.len());
+        for (terms, typos) in &self.words {
+            let typo_set = if typos.is_empty() {
+                each.clear();
+                Bits::default()
+            } else {
+                let mut typo_set = Bits::new(max_doc, false);
+                typo_set.insert_terms(reader, typos)?;
+                each.copy_from(&typo_set);
+                typo_set
+            };
             each.insert_terms(reader, terms)?;
             found.keep_only(&each);
+            typo_sets.push(typo_set);
         }
         for (weight, keep) in self.required.iter().map(|w| (w, true)).chain(self.excluded.iter().map(|w| (w, false))) {
             each.clear();
@@ -232,10 +259,11 @@ impl WordsWeight {
                 found.remove_all(&each);
             }
         }
-        Ok(match reader.alive_bitset() {
+        let total = match reader.alive_bitset() {
             Some(alive) => found.docs().filter(|&doc| alive.is_alive(doc)).count(),
             None => found.len(),
-        })
+        };
+        Ok((total, typo_sets))
     }
 }
 

@@ -102,8 +102,12 @@ impl SearchIndex {
         };
         // Words ranked by MaxScore are counted apart; a page past the first is counted
         // first too, so that a page past the end (up to page 100,000) collects nothing.
-        let counted = match &words {
+        let mut found = match &words {
             Some(words) => Some(words.count(&searcher)?),
+            None => None,
+        };
+        let counted = match &found {
+            Some(found) => Some(found.total),
             None if request.offset > 0 => Some(searcher.search(&*built.counted, &Count)?),
             None => None,
         };
@@ -111,9 +115,9 @@ impl SearchIndex {
             return Ok(SearchHits { ids: Vec::new(), total: counted.unwrap_or(0) as u64, highlight: plan.highlight });
         }
         let (total, addresses): (usize, Vec<DocAddress>) = match (request.sort, counted) {
-            (SortOrder::Relevance, Some(total)) => match &words {
-                Some(words) => (total, addresses(top.rank(&searcher, words)?)),
-                None => (total, addresses(searcher.search(&*built.counted, &top)?)),
+            (SortOrder::Relevance, Some(total)) => match (&words, found.take()) {
+                (Some(words), Some(found)) => (total, addresses(top.rank(&searcher, words, found)?)),
+                _ => (total, addresses(searcher.search(&*built.counted, &top)?)),
             },
             (SortOrder::Relevance, None) => {
                 let (total, docs) = searcher.search(&*built.counted, &(Count, top))?;

@@ -15,7 +15,7 @@ use tantivy::columnar::ColumnValues;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::Ranking;
-use super::maxscore::WordsWeight;
+use super::maxscore::{Counted, WordsWeight};
 use super::schema::PUBLISHED_AT;
 
 /// The `keep` best visible results, best first.
@@ -64,12 +64,17 @@ impl Collector for FreshTop {
 }
 
 impl FreshTop {
-    /// The best results of `words`, ranked without scoring every match.
-    pub fn rank(&self, searcher: &Searcher, words: &WordsWeight) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    /// The best results of `words`, ranked without scoring every match, once `counted`.
+    pub fn rank(
+        &self,
+        searcher: &Searcher,
+        words: &WordsWeight,
+        counted: Counted,
+    ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        for ((ord, reader), typos) in searcher.segment_readers().iter().enumerate().zip(counted.into_typos()) {
             let mut segment = self.for_segment(ord as SegmentOrdinal, reader)?;
-            words.for_each_pruning(reader, Score::MIN, &mut |doc, score| {
+            words.for_each_pruning(reader, typos, Score::MIN, &mut |doc, score| {
                 segment.collect(doc, score);
                 segment.lowest_kept().map_or(Score::MIN, |lowest| lowest / segment.ceiling)
             })?;
@@ -266,11 +271,10 @@ mod tests {
                 });
                 let expected = addresses(searcher.search(&query, &every)?);
                 assert!(!expected.is_empty(), "{name} finds something");
-                assert_eq!(
-                    addresses(top().rank(&searcher, &weight)?),
-                    expected,
-                    "{name} by MaxScore, {keep} kept, until {until}"
-                );
+                let counted = weight.count(&searcher)?;
+                let total = counted.total;
+                let ranked = addresses(top().rank(&searcher, &weight, counted)?);
+                assert_eq!(ranked, expected, "{name} by MaxScore, {keep} kept, until {until}");
                 assert_eq!(
                     addresses(searcher.search(&query, &top())?),
                     expected,
@@ -278,7 +282,7 @@ mod tests {
                 );
                 let (count, counted) = searcher.search(&query, &(Count, top()))?;
                 assert_eq!(addresses(counted), expected, "{name} counted, {keep} kept, until {until}");
-                assert_eq!(weight.count(&searcher)?, count, "{name}: the count by bits");
+                assert_eq!(total, count, "{name}: the count by bits");
             }
         }
         Ok(())
