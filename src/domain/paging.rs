@@ -89,17 +89,18 @@ impl Paging {
     /// page; `None` stands for a gap.
     pub fn window(&self) -> Vec<Option<u32>> {
         let last = self.last_page();
-        let mut out = Vec::new();
+        let near = self.page.saturating_sub(2).max(1)..=self.page.saturating_add(2).min(last);
+        let mut out = Vec::with_capacity(9);
         let mut previous = 0;
-        for n in 1..=last {
-            let near = n.abs_diff(self.page) <= 2;
-            if n == 1 || n == last || near {
-                if n > previous + 1 {
-                    out.push(None);
-                }
-                out.push(Some(n));
-                previous = n;
+        for n in std::iter::once(1).chain(near).chain(std::iter::once(last)) {
+            if n <= previous || n > last {
+                continue;
             }
+            if n > previous + 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            previous = n;
         }
         out
     }
@@ -143,5 +144,9 @@ mod tests {
             vec![Some(1), None, Some(4), Some(5), Some(6), Some(7), Some(8), None, Some(17)]
         );
         assert_eq!(page(1, 12).window(), vec![Some(1), Some(2)]);
+        assert_eq!(page(4, 100).window(), vec![Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), None, Some(17)]);
+        assert_eq!(page(17, 100).window(), vec![Some(1), None, Some(15), Some(16), Some(17)]);
+        assert_eq!(page(1, 0).window(), vec![Some(1)]);
+        assert_eq!(page(2, 54_000).window(), vec![Some(1), Some(2), Some(3), Some(4), None, Some(9000)]);
     }
 }
