@@ -160,21 +160,22 @@ pub fn exact_fold(word: &str, out: &mut String) {
 /// The Latin key of one word (see the module documentation); empty for a word with no
 /// letters or digits.
 pub fn latin_key(word: &str, out: &mut String) {
-    let mut latin = String::with_capacity(word.len() + 4);
+    // Each step rewrites the letters in place, never longer than they were.
+    let mut letters: Vec<char> = Vec::with_capacity(word.len() + 4);
     for c in without_possessive(word).chars().flat_map(char::to_lowercase) {
         if is_ignorable(c) {
             continue;
         }
         match transliterate(c) {
             // Scripts the transliteration does not know (Greek, Chinese…) keep their letters.
-            "-" => latin.push(c),
-            spelled => latin.push_str(spelled),
+            "-" => letters.push(c),
+            spelled => letters.extend(spelled.chars()),
         }
     }
-    let merged = merge_digraphs(&latin);
-    let mut plain = read_y(&merged);
-    plain.dedup();
-    let plain: String = plain.into_iter().collect();
+    merge_digraphs(&mut letters);
+    read_y(&mut letters);
+    letters.dedup();
+    let plain: String = letters.into_iter().collect();
     out.push_str(strip_place_ending(&plain));
 }
 
@@ -188,12 +189,10 @@ fn without_possessive(word: &str) -> &str {
 }
 
 /// `dzh`, `zh`, `dj` → `j`; `kh` → `k`; `gh` → `g`; `q` → `k`.
-fn merge_digraphs(latin: &str) -> Vec<char> {
-    let chars: Vec<char> = latin.chars().collect();
-    let mut out = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let rest = &chars[i..];
+fn merge_digraphs(chars: &mut Vec<char>) {
+    let (mut read, mut write) = (0, 0);
+    while read < chars.len() {
+        let rest = &chars[read..];
         let (replacement, used) = if rest.starts_with(&['d', 'z', 'h']) {
             ('j', 3)
         } else if rest.starts_with(&['z', 'h']) || rest.starts_with(&['d', 'j']) {
@@ -207,30 +206,36 @@ fn merge_digraphs(latin: &str) -> Vec<char> {
         } else {
             (rest[0], 1)
         };
-        out.push(replacement);
-        i += used;
+        chars[write] = replacement;
+        write += 1;
+        read += used;
     }
-    out
+    chars.truncate(write);
 }
 
 /// Drops a `y` between two vowels or before `e` at the start; reads any other as `i`.
-fn read_y(chars: &[char]) -> Vec<char> {
+fn read_y(chars: &mut Vec<char>) {
     let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
-    let mut out = Vec::with_capacity(chars.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c != 'y' {
-            out.push(c);
-            continue;
+    let mut write = 0;
+    // The letter before, as it was: the ones already written may have changed.
+    let mut previous = None;
+    for read in 0..chars.len() {
+        let c = chars[read];
+        let next = chars.get(read + 1).copied();
+        let kept = if c != 'y' {
+            Some(c)
+        } else {
+            let between_vowels = previous.is_some_and(is_vowel) && next.is_some_and(is_vowel);
+            let starts_ye = read == 0 && next == Some('e');
+            (!(between_vowels || starts_ye)).then_some('i')
+        };
+        if let Some(kept) = kept {
+            chars[write] = kept;
+            write += 1;
         }
-        let previous = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
-        let next = chars.get(i + 1).copied();
-        let between_vowels = previous.is_some_and(is_vowel) && next.is_some_and(is_vowel);
-        let starts_ye = i == 0 && next == Some('e');
-        if !(between_vowels || starts_ye) {
-            out.push('i');
-        }
+        previous = Some(c);
     }
-    out
+    chars.truncate(write);
 }
 
 /// Cuts `-istan`/`-iston`, else `-stan`/`-ston`, else `-ia` when at least four letters
@@ -643,6 +648,24 @@ mod tests {
         assert_eq!(edit_distance("kirgiz", "kazak", 2), None);
         assert_eq!(edit_distance("", "ab", 2), Some(2));
         assert_eq!((typo_allowance(4), typo_allowance(5), typo_allowance(9)), (0, 1, 2));
+    }
+
+    #[test]
+    fn keys_follow_the_romanisation_rules_letter_by_letter() {
+        for (word, expected) in [
+            ("Tokayev", "tokaev"),
+            ("Мирзиёев", "mirzioev"),
+            ("Yerlan", "erlan"),
+            ("Kazakhstan", "kazak"),
+            ("Dzhambul", "jambul"),
+            ("Qyzylorda", "kizilorda"),
+            ("Ghazni", "gazni"),
+            ("Bayyev", "baiev"),
+            ("Ashkhabad", "ashkabad"),
+            ("Ҳоҷиён", "hojion"),
+        ] {
+            assert_eq!(key(word), expected, "{word}");
+        }
     }
 
     #[test]
