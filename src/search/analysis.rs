@@ -390,19 +390,30 @@ impl WordSpan {
 /// kept inside; with `compounds`, each hyphenated word is also given joined, just before
 /// its first part. Words longer than [`MAX_WORD_BYTES`] are left out.
 pub fn word_spans(text: &str, compounds: bool) -> Vec<WordSpan> {
-    // Each word's range, and whether a single hyphen joins it to the word before.
-    let mut words: Vec<(usize, usize, bool)> = Vec::new();
+    // Each word's range, and whether a single hyphen joins it to the word before (room
+    // for a word every six bytes, about what prose has, so the list seldom grows).
+    let mut words: Vec<(usize, usize, bool)> = Vec::with_capacity(text.len() / 6 + 1);
     let mut start: Option<usize> = None;
     let mut joined = false;
-    // Each character is classified once, as the next and then as the current one.
-    let mut chars = text.char_indices().map(|(i, c)| (i, c, is_word_char(c)));
-    let mut current = chars.next();
-    while let Some((i, c, in_word)) = current {
-        current = chars.next();
-        let next_is_word = current.is_some_and(|(_, _, word)| word);
-        if in_word {
+    let char_at = |at: usize| text.get(at..).and_then(|rest| rest.chars().next());
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        // ASCII letters and digits, most of most texts, take the short way.
+        if bytes[at].is_ascii_alphanumeric() {
+            start.get_or_insert(at);
+            at += 1;
+            continue;
+        }
+        let Some(c) = char_at(at) else { break };
+        let i = at;
+        at += c.len_utf8();
+        if is_word_char(c) {
             start.get_or_insert(i);
-        } else if start.is_some() && is_apostrophe(c) && next_is_word {
+            continue;
+        }
+        let next_is_word = char_at(at).is_some_and(is_word_char);
+        if start.is_some() && is_apostrophe(c) && next_is_word {
             // An apostrophe inside a word belongs to it.
         } else if let Some(from) = start.take() {
             words.push((from, i, joined));
@@ -723,6 +734,25 @@ mod tests {
         assert_eq!(
             texts(&mut analyzer, "«It's» — Oʻzbekiston's 'quote'"),
             [("it".into(), 0), ("ozbekiston".into(), 1), ("quote".into(), 2)]
+        );
+    }
+
+    #[test]
+    fn word_spans_cut_mixed_scripts_at_their_boundaries() {
+        let text = "Токаев‐Ata: d\u{2019}Arc, 2025 x-";
+        let found = word_spans(text, true);
+        let spans: Vec<(&str, Option<&str>)> =
+            found.iter().map(|s| (&text[s.from..s.to], s.joined.as_deref())).collect();
+        assert_eq!(
+            spans,
+            [
+                ("Токаев‐Ata", Some("ТокаевAta")),
+                ("Токаев", None),
+                ("Ata", None),
+                ("d\u{2019}Arc", None),
+                ("2025", None),
+                ("x", None),
+            ]
         );
     }
 }
