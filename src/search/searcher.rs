@@ -270,16 +270,21 @@ impl<'a> Plan<'a> {
         let from = request.from.map(|t| t.as_second());
         let public_until = request.now.as_second().saturating_add(1);
         let until = request.until.map_or(public_until, |t| t.as_second().min(public_until));
-        let visible = || {
-            let from =
-                from.map_or(Bound::Unbounded, |at| Bound::Included(Term::from_field_i64(fields.published_at, at)));
-            let range = RangeQuery::new(from, Bound::Excluded(Term::from_field_i64(fields.published_at, until)));
-            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0)) as Box<dyn Query>)
-        };
+        let at = |time: i64| Term::from_field_i64(fields.published_at, time);
         // Articles outside the dates asked for, or not public yet, are left out of the
-        // ranking by the collector; the count needs the range only if there are any.
-        let dated = request.from.is_some() || request.until.is_some();
-        let range = (dated || self.any_published_from(until)?).then(visible);
+        // ranking by the collector; the count needs a range only if there are any. Without
+        // dates asked for, those are the few scheduled articles: left out, rather than
+        // all the others kept, so that counting reads only them.
+        let range = if request.from.is_some() || request.until.is_some() {
+            let from = from.map_or(Bound::Unbounded, |time| Bound::Included(at(time)));
+            let range = RangeQuery::new(from, Bound::Excluded(at(until)));
+            Some((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0)) as Box<dyn Query>))
+        } else if self.any_published_from(until)? {
+            let scheduled = RangeQuery::new(Bound::Included(at(until)), Bound::Unbounded);
+            Some((Occur::MustNot, Box::new(scheduled) as Box<dyn Query>))
+        } else {
+            None
+        };
         clauses.extend(range.iter().map(|(o, q)| (*o, q.box_clone())));
         let counted = combine(&clauses);
         // Ranked by MaxScore when every word is single terms.

@@ -352,6 +352,34 @@ async fn a_date_range_keeps_the_articles_published_within_it() {
 }
 
 #[tokio::test]
+async fn an_article_scheduled_for_later_is_neither_found_nor_counted_before_its_time() {
+    let app = spawn_app().await;
+    import_indexed(
+        &app,
+        &[
+            story("vote", "Budget vote in the river valley", "Budget talks by the river.").hours_ago(2),
+            story("review", "River budget review", "The river budget is checked.").hours_ago(3),
+            story("leak", "River budget leak", "Tomorrow's river budget.").published("2025-12-06T06:00:00Z"),
+        ],
+    )
+    .await;
+    // One word, several words and a phrase: ranked without scoring every match, or
+    // while counted.
+    for (q, expected) in [
+        ("budget", vec!["Budget vote in the river valley", "River budget review"]),
+        ("river budget", vec!["Budget vote in the river valley", "River budget review"]),
+        ("\"river budget\"", vec!["River budget review"]),
+    ] {
+        let page = search(&app, q, &[]).await;
+        let mut titles = card_titles(&page);
+        titles.sort();
+        assert_eq!(titles, expected, "{q}");
+        let line = format!("Viewing results 1 - {n} of {n}", n = expected.len());
+        assert!(page.contains(&line), "{q}: {line}");
+    }
+}
+
+#[tokio::test]
 async fn results_are_paged_six_at_a_time_with_the_reference_line_and_links_that_keep_the_query() {
     let app = spawn_app().await;
     let mut articles = crate::helpers::numbered(33, "harvest", "Harvest report");
