@@ -3,6 +3,7 @@
 //! searched for (typo tolerance adds the index words it found near a query word), so
 //! `Алматы` is marked for `Almaty`.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
@@ -41,7 +42,7 @@ impl HighlightTerms {
     /// A highlighter for the results of one page, which remembers what it decided about
     /// each word so that the words every excerpt repeats are analysed once.
     pub fn highlighter(&self) -> Highlighter<'_> {
-        Highlighter { terms: self, exact: HashMap::new(), seen: HashMap::new(), buffer: String::new() }
+        Highlighter { terms: self, exact: HashMap::new(), seen: HashMap::new() }
     }
 
     /// `text` as HTML, escaped, with matched words inside `<mark>`.
@@ -55,7 +56,6 @@ pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
     exact: HashMap<Option<StemLanguage>, TextAnalyzer>,
     seen: HashMap<Option<StemLanguage>, WordMap<bool>>,
-    buffer: String,
 }
 
 impl Highlighter<'_> {
@@ -101,20 +101,46 @@ impl Highlighter<'_> {
     /// Whether one word (as written in a text stemmed with `stem`) matches the query.
     fn matches(&mut self, word: &str, stem: Option<StemLanguage>) -> bool {
         let terms = self.terms;
-        if !terms.exact.is_empty() {
-            self.buffer.clear();
-            exact_fold(word, &mut self.buffer);
-            if terms.heads.contains(head(&self.buffer)) {
-                let analyzer = self.exact.entry(stem).or_insert_with(|| exact_analyzer(stem));
+        let exact = &mut self.exact;
+        analysed(word, |folded, key| {
+            if !terms.exact.is_empty() && terms.heads.contains(head(folded)) {
+                let analyzer = exact.entry(stem).or_insert_with(|| exact_analyzer(stem));
                 if tokens(analyzer, word).iter().any(|t| terms.exact.contains(&t.text)) {
                     return true;
                 }
             }
-        }
-        self.buffer.clear();
-        latin_key(word, &mut self.buffer);
-        !self.buffer.is_empty() && terms.keys.contains(&self.buffer)
+            !key.is_empty() && terms.keys.contains(key)
+        })
     }
+}
+
+/// Words whose analysis a thread keeps before it starts afresh.
+const MAX_ANALYSED: usize = 50_000;
+
+thread_local! {
+    /// Each word's exact fold and Latin key, as this thread worked them out: they depend
+    /// on the word alone, and result pages repeat most of their words. Per thread, so
+    /// that no request waits for another.
+    static ANALYSED: RefCell<WordMap<(Box<str>, Box<str>)>> = RefCell::new(WordMap::default());
+}
+
+/// Calls `with` with `word`'s exact fold and Latin key.
+fn analysed<R>(word: &str, with: impl FnOnce(&str, &str) -> R) -> R {
+    ANALYSED.with(|cell| {
+        let mut known = cell.borrow_mut();
+        if let Some((folded, key)) = known.get(word) {
+            return with(folded, key);
+        }
+        let (mut folded, mut key) = (String::new(), String::new());
+        exact_fold(word, &mut folded);
+        latin_key(word, &mut key);
+        let answer = with(&folded, &key);
+        if known.len() >= MAX_ANALYSED {
+            known.clear();
+        }
+        known.insert(word.to_owned(), (folded.into(), key.into()));
+        answer
+    })
 }
 
 /// The first two characters of a word.
@@ -136,6 +162,14 @@ mod tests {
             html,
             "<mark>Elections</mark> in <mark>Алматы</mark> &lt;b&gt;&amp;&lt;/b&gt; <mark>Tokayevs</mark>, \
              <mark>Tokaeva</mark>"
+        );
+        // The same words again, for another query: what a word is stays known to the
+        // thread, what matches follows the query.
+        let mut other = HighlightTerms::default();
+        other.add_keys(&["tokaeva".to_owned()]);
+        assert_eq!(
+            other.mark("Elections in Алматы, Tokaeva", &Language::english()),
+            "Elections in Алматы, <mark>Tokaeva</mark>"
         );
     }
 
