@@ -43,6 +43,26 @@ wait_ready() {
     die "$name did not answer $url within 60 s; see $log_file"
 }
 
+# Starts BIN serving DATA under valgrind's callgrind with the page cache off, counting
+# nothing until told (callgrind_control -i on), its files and log in DIR. Sets
+# CALLGRIND_PID (set a trap that stops it before calling) and CALLGRIND_BASE, and
+# returns once the server answers; valgrind makes start-up slow, so it waits up to 120 s.
+start_under_callgrind() {
+    local bin=$1 data=$2 dir=$3 port i
+    port=$(free_port)
+    CALLGRIND_BASE="http://127.0.0.1:$port"
+    QALAM_CACHE_ENABLED=false valgrind --tool=callgrind --instr-atstart=no \
+        --callgrind-out-file="$dir/callgrind.%p" \
+        "$bin" serve --data "$data" --addr "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+    CALLGRIND_PID=$!
+    for ((i = 0; i < 600; i++)); do
+        curl -s --noproxy '*' -o /dev/null "$CALLGRIND_BASE/robots.txt" && return 0
+        kill -0 "$CALLGRIND_PID" 2>/dev/null || die "qalam exited; see $dir/serve.log"
+        sleep 0.2
+    done
+    die "qalam under callgrind did not answer within 120 s; see $dir/serve.log"
+}
+
 # Prints settings that keep a measured server off the network and its store still: no
 # exchange-rate fetch at start-up or on a schedule, every central bank's source off
 # (blank address), and no Turkmen peg, which would otherwise write a rate (and so

@@ -11,6 +11,7 @@ set -euo pipefail
 export LC_ALL=C
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
 OUT="$BENCH/out"
 BIN="${1:-$(dirname "$BENCH")/target/release/qalam}"
 N="${N:-200}"
@@ -23,20 +24,15 @@ command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install va
 
 rm -rf "$PROFILE"
 mkdir -p "$PROFILE"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-BASE="http://127.0.0.1:$PORT"
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 SLUG=$(head -n 1 "$OUT/corpus.jsonl" | python3 -c 'import json, sys; print(json.load(sys.stdin)["slug"])')
 
-QALAM_CACHE_ENABLED=false valgrind --tool=callgrind --instr-atstart=no \
-    --callgrind-out-file="$PROFILE/callgrind.%p" \
-    "$BIN" serve --data "$OUT/data" --addr "127.0.0.1:$PORT" >"$PROFILE/serve.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
-for ((i = 0; i < 600; i++)); do
-    curl -s --noproxy '*' -o /dev/null "$BASE/robots.txt" && break
-    kill -0 "$SERVER" 2>/dev/null || { echo "qalam exited; see $PROFILE/serve.log" >&2; exit 1; }
-    sleep 0.2
-done
+CALLGRIND_PID=""
+trap 'stop_pid "$CALLGRIND_PID"' EXIT
+start_under_callgrind "$BIN" "$OUT/data" "$PROFILE"
+SERVER=$CALLGRIND_PID
+BASE=$CALLGRIND_BASE
 
 echo "page        instructions/request   ($N requests each, $BIN)"
 for page in home article tag-page-2; do

@@ -14,6 +14,7 @@ set -euo pipefail
 export LC_ALL=C
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
 OUT="$BENCH/out"
 BIN="${1:-$(dirname "$BENCH")/target/release/qalam}"
 DATA="$OUT/search/data"
@@ -26,19 +27,13 @@ command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install va
 
 rm -rf "$PROFILE"
 mkdir -p "$PROFILE"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-BASE="http://127.0.0.1:$PORT"
-
-QALAM_CACHE_ENABLED=false valgrind --tool=callgrind --instr-atstart=no \
-    --callgrind-out-file="$PROFILE/callgrind.%p" \
-    "$BIN" serve --data "$DATA" --addr "127.0.0.1:$PORT" >"$PROFILE/serve.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
-for ((i = 0; i < 600; i++)); do
-    curl -s --noproxy '*' -o /dev/null "$BASE/robots.txt" && break
-    kill -0 "$SERVER" 2>/dev/null || { echo "qalam exited; see $PROFILE/serve.log" >&2; exit 1; }
-    sleep 0.2
-done
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
+CALLGRIND_PID=""
+trap 'stop_pid "$CALLGRIND_PID"' EXIT
+start_under_callgrind "$BIN" "$DATA" "$PROFILE"
+SERVER=$CALLGRIND_PID
+BASE=$CALLGRIND_BASE
 # The index is current once the keeper has compared it with the store.
 for ((i = 0; i < 600; i++)); do
     grep -q "search index is up to date" "$PROFILE/serve.log" && break
