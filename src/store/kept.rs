@@ -6,7 +6,9 @@
 //! is done once per version, and a page takes off the few articles scheduled after now.
 //! And the authors and tags that cards have named, so that a card's byline and tags cost
 //! its links only: a card carries the ids, the names come from here. And the tags of
-//! each kind, in name order (the home page's country blocks).
+//! each kind, in name order (the home page's country blocks). And the cards read so far,
+//! bylines and tags attached, so that a listing reads from the database only its ids and
+//! the cards it has not shown since the last change.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -60,7 +62,16 @@ struct KeptAt {
     counts: HashMap<CountKey, u64>,
     names: Arc<Names>,
     kinds: HashMap<TagKind, Arc<[Tag]>>,
+    summaries: FxHashMap<SummaryKey, ArticleSummary>,
 }
+
+/// A kept card: its article's id, and whether it carries the whole text (for long
+/// excerpts) rather than the lead.
+type SummaryKey = (i64, bool);
+
+/// The most cards kept at one content version: some 4,000 articles' listings, a few
+/// tens of megabytes at most (a card with its whole text is a few kilobytes).
+const MAX_SUMMARIES: usize = 4096;
 
 /// The authors and tags named by cards so far, by id. Looked up a few times per card,
 /// with ids from the store: a fast hash, not one that resists crafted keys.
@@ -103,6 +114,42 @@ impl Kept {
         if let Some(mut kept) = self.at(version) {
             kept.kinds.insert(kind, tags);
         }
+    }
+
+    /// The kept cards of `ids` (each `None` when not kept), with the whole text or the
+    /// lead as `whole_text` says.
+    pub fn summaries(&self, version: i64, ids: &[i64], whole_text: bool) -> Vec<Option<ArticleSummary>> {
+        match self.at(version) {
+            Some(kept) => ids.iter().map(|&id| kept.summaries.get(&(id, whole_text)).cloned()).collect(),
+            None => vec![None; ids.len()],
+        }
+    }
+
+    /// Keeps `summaries` (read at `version`, bylines and tags attached) while fewer than
+    /// [`MAX_SUMMARIES`] are kept.
+    pub fn keep_summaries(&self, version: i64, whole_text: bool, summaries: &[ArticleSummary]) {
+        if let Some(mut kept) = self.at(version) {
+            for summary in summaries {
+                if kept.summaries.len() >= MAX_SUMMARIES {
+                    break;
+                }
+                kept.summaries.insert((summary.id, whole_text), summary.clone());
+            }
+        }
+    }
+
+    /// The ids among `ids` whose card `found` (as [`Kept::summaries`] gave them) lacks.
+    pub fn missing(ids: &[i64], found: &[Option<ArticleSummary>]) -> Vec<i64> {
+        ids.iter().zip(found).filter(|(_, card)| card.is_none()).map(|(id, _)| *id).collect()
+    }
+
+    /// The cards of `ids` in their order: `found` (as [`Kept::summaries`] gave them),
+    /// each missing one taken from `read`, and left out when `read` lacks it too.
+    pub fn fill(ids: &[i64], found: Vec<Option<ArticleSummary>>, read: &[ArticleSummary]) -> Vec<ArticleSummary> {
+        ids.iter()
+            .zip(found)
+            .filter_map(|(id, card)| card.or_else(|| read.iter().find(|card| card.id == *id).cloned()))
+            .collect()
     }
 
     /// The names kept at `version` (none for an older version).
@@ -220,6 +267,29 @@ mod tests {
         assert_eq!(older.authors[&1].name, "Aida Old");
         assert_eq!(kept.count(5, ("count", 2)), None);
         assert_eq!(kept.names(5).authors[&1].name, "Aida");
+    }
+
+    #[test]
+    fn cards_are_kept_by_their_text_until_the_version_moves_on_and_not_for_older_readers() {
+        let kept = Kept::default();
+        kept.keep_summaries(3, false, &[card(10), card(11)]);
+        let ids =
+            |found: Vec<Option<ArticleSummary>>| found.iter().map(|c| c.as_ref().map(|c| c.id)).collect::<Vec<_>>();
+        assert_eq!(ids(kept.summaries(3, &[11, 12, 10], false)), [Some(11), None, Some(10)]);
+        assert_eq!(ids(kept.summaries(3, &[10], true)), [None], "a lead is not the whole text");
+        assert_eq!(ids(kept.summaries(2, &[10], false)), [None], "an older reader is given nothing");
+        kept.keep_summaries(2, false, &[card(12)]);
+        assert_eq!(ids(kept.summaries(3, &[12], false)), [None], "an older reader keeps nothing");
+        assert_eq!(ids(kept.summaries(4, &[10], false)), [None], "a newer version starts afresh");
+    }
+
+    #[test]
+    fn no_more_cards_are_kept_than_the_limit() {
+        let kept = Kept::default();
+        let cards: Vec<ArticleSummary> = (0..).map(card).take(MAX_SUMMARIES + 1).collect();
+        kept.keep_summaries(1, true, &cards);
+        let found = kept.summaries(1, &[0, MAX_SUMMARIES as i64 - 1, MAX_SUMMARIES as i64], true);
+        assert_eq!(found.iter().map(Option::is_some).collect::<Vec<_>>(), [true, true, false]);
     }
 
     #[test]

@@ -351,8 +351,9 @@ fn content_version(conn: &Connection) -> StoreResult<i64> {
 }
 
 /// Loads the summaries of `ids`, keeping their order, with enough text for excerpts of
-/// `words` words: one statement, each row found by its primary key; names as
-/// [`decorate`] gives them.
+/// `words` words: those `kept` holds at `version`, and the others in one statement, each
+/// row found by its primary key, names as [`decorate`] gives them (then kept too). An id
+/// not found (an article gone meanwhile) is left out.
 fn summaries_by_id(
     conn: &Connection,
     kept: &Kept,
@@ -360,7 +361,26 @@ fn summaries_by_id(
     ids: &[i64],
     words: usize,
 ) -> StoreResult<Vec<ArticleSummary>> {
-    let sql = if words < LEAD_WORDS { SUMMARIES_BY_ID_WITH_LEAD } else { SUMMARIES_BY_ID_WITH_TEXT };
+    let whole_text = words >= LEAD_WORDS;
+    let found = kept.summaries(version, ids, whole_text);
+    let missing = Kept::missing(ids, &found);
+    if missing.is_empty() {
+        return Ok(found.into_iter().flatten().collect());
+    }
+    let read = read_summaries(conn, kept, version, &missing, whole_text)?;
+    kept.keep_summaries(version, whole_text, &read);
+    Ok(Kept::fill(ids, found, &read))
+}
+
+/// Reads the summaries of `ids` in one statement, with the whole text or the lead.
+fn read_summaries(
+    conn: &Connection,
+    kept: &Kept,
+    version: i64,
+    ids: &[i64],
+    whole_text: bool,
+) -> StoreResult<Vec<ArticleSummary>> {
+    let sql = if whole_text { SUMMARIES_BY_ID_WITH_TEXT } else { SUMMARIES_BY_ID_WITH_LEAD };
     let mut stmt = conn.prepare_cached(sql).map_err(db)?;
     let array = id_list(ids)?;
     let mut items = Vec::with_capacity(ids.len());

@@ -1,9 +1,11 @@
 //! What readers see: articles, listings, home-page blocks, tags and authors.
 //!
 //! Each round trip to the server costs more than a whole SQLite query, so a read is one
-//! or two statements, whatever the page size: a card carries the ids of its authors and
-//! tags (the `card_links` read model, one row per article), named from what the store
-//! keeps per content version; an article carries its bylines, tags and notes as JSON
+//! or two statements, whatever the page size: a listing's statement gives its ids and
+//! the content version, and the cards the store does not keep for that version are read
+//! in a second; a card carries the ids of its authors and tags (the `card_links` read
+//! model, one row per article), named from what the store keeps per content version
+//! too; an article carries its bylines, tags and notes as JSON
 //! arrays built by subqueries of the same statement (one snapshot, no second lookup);
 //! and statements that do not need each other's results are sent together on the
 //! connection (`try_join!` pipelines them).
@@ -86,20 +88,16 @@ const CARDS: &str = concat!(
       ORDER BY j.n"
 );
 
-/// The cards of a page of a listing, newest first: `$2` its key, `$3` the date it
-/// ends at, `$4` the page size and `$5` the offset; `$6` is now. The page's ids are
-/// `$ids` (a statement of `id` and `published_at` in that order), joined to their
-/// articles in the same statement.
-macro_rules! listing_cards {
+/// The ids of a page of a listing, newest first, and the content version the statement
+/// read them at: `$1` the listing's key, `$2` the date it ends at, `$3` the page size and
+/// `$4` the offset. The listing is `$ids`, a statement of `id` and `published_at` in that
+/// order.
+macro_rules! listing_ids {
     ($ids:literal) => {
         concat!(
-            "SELECT ",
-            card_columns!(),
-            " FROM (",
+            "SELECT j.id, (SELECT version FROM content_version WHERE id = 1) FROM (",
             $ids,
-            " ORDER BY published_at DESC, id DESC LIMIT $4 OFFSET $5) j JOIN articles a ON a.id = j.id",
-            card_links_join!(),
-            " WHERE a.status = 'published' AND a.published_at <= $6
+            " ORDER BY published_at DESC, id DESC LIMIT $3 OFFSET $4) j
               ORDER BY j.published_at DESC, j.id DESC"
         )
     };
@@ -108,9 +106,6 @@ macro_rules! listing_cards {
 /// The column of a card's byline ids, after its own; its tag ids and the content
 /// version follow.
 const CARD_LINKS: usize = 10;
-
-/// The columns of [`card_columns!`].
-const CARD_COLUMNS: usize = CARD_LINKS + 3;
 
 /// The column of an article's bylines, after its own; its tags follow.
 const ARTICLE_LINKS: usize = 13;
@@ -182,32 +177,33 @@ pub(super) async fn latest_by_tag_kind(
     now: Timestamp,
     words: usize,
 ) -> StoreResult<Vec<TagBlock>> {
-    // A card per tag and article, then the tag; tags in the order of `tags`, and a tag
-    // with nothing public has no row.
-    const SQL: &str = concat!(
-        "SELECT ",
-        card_columns!(),
-        r#", t.id, t.kind, t.slug, t.name
+    // An article per tag and row, with the content version, then the tag; tags in the
+    // order of `tags`, and a tag with nothing public has no row.
+    const SQL: &str = r#"
+        SELECT l.article_id, (SELECT version FROM content_version WHERE id = 1), t.id, t.kind, t.slug, t.name
         FROM tags t CROSS JOIN LATERAL (
             SELECT article_id, published_at FROM article_tags
-            WHERE tag_id = t.id AND listed = 1 AND published_at <= $3
-            ORDER BY published_at DESC, article_id DESC LIMIT $4
-        ) l JOIN articles a ON a.id = l.article_id"#,
-        card_links_join!(),
-        r#" WHERE t.kind = $2 AND a.status = 'published' AND a.published_at <= $3
-        ORDER BY t.name COLLATE "C", t.id, l.published_at DESC, l.article_id DESC"#
-    );
+            WHERE tag_id = t.id AND listed = 1 AND published_at <= $2
+            ORDER BY published_at DESC, article_id DESC LIMIT $3
+        ) l
+        WHERE t.kind = $1
+        ORDER BY t.name COLLATE "C", t.id, l.published_at DESC, l.article_id DESC"#;
     let client = store.client().await?;
     let stmt = client.prepare_cached(SQL).await.map_err(db)?;
-    let params: [&(dyn ToSql + Sync); 4] = [&lead(words), &kind.as_str(), &now.as_second(), &big(per_tag)];
+    let params: [&(dyn ToSql + Sync); 3] = [&kind.as_str(), &now.as_second(), &big(per_tag)];
     let rows = client.query(&stmt, &params).await.map_err(db)?;
-    let cards = named_cards(&client, &store.kept, &rows).await?;
+    let Some(first) = rows.first() else { return Ok(Vec::new()) };
+    let ids = rows.iter().map(|row| get(row, 0)).collect::<StoreResult<Vec<i64>>>()?;
+    // The cards follow `ids`, less any article gone meanwhile, so each row takes its own
+    // in turn; an article in two blocks has a card in each.
+    let mut cards = kept_cards(&client, &store.kept, &ids, get(first, 1)?, now, words).await?.into_iter().peekable();
     let mut blocks: Vec<TagBlock> = Vec::new();
-    for (row, card) in rows.iter().zip(cards) {
-        let tag_id: i64 = get(row, CARD_COLUMNS)?;
+    for (row, id) in rows.iter().zip(ids) {
+        let Some(card) = cards.next_if(|card| card.id == id) else { continue };
+        let tag_id: i64 = get(row, 2)?;
         match blocks.last_mut() {
             Some(block) if block.tag.id == tag_id => block.items.push(card),
-            _ => blocks.push(TagBlock { tag: tag_from_row(row, CARD_COLUMNS)?, items: vec![card] }),
+            _ => blocks.push(TagBlock { tag: tag_from_row(row, 2)?, items: vec![card] }),
         }
     }
     Ok(blocks)
@@ -224,7 +220,7 @@ pub(super) async fn related_articles(
     words: usize,
 ) -> StoreResult<Vec<ArticleSummary>> {
     const SQL: &str = "
-        SELECT l.article_id, l.published_at
+        SELECT l.article_id, l.published_at, (SELECT version FROM content_version WHERE id = 1)
         FROM unnest($1::bigint[]) WITH ORDINALITY AS g(tag_id, n) CROSS JOIN LATERAL (
             SELECT article_id, published_at FROM article_tags
             WHERE tag_id = g.tag_id AND listed = 1 AND published_at <= $2 AND article_id <> $3
@@ -239,9 +235,10 @@ pub(super) async fn related_articles(
     let client = store.client().await?;
     let stmt = client.prepare_cached(SQL).await.map_err(db)?;
     let rows = client.query(&stmt, &[&tag_ids, &horizon, &article.id, &big(RELATED_PER_TAG)]).await.map_err(db)?;
+    let Some(first) = rows.first() else { return Ok(Vec::new()) };
     let candidates = rows.iter().map(|row| Ok((get(row, 0)?, get(row, 1)?))).collect::<StoreResult<Vec<_>>>()?;
     let ids = rank_related(candidates, limit);
-    cards(&client, &store.kept, &ids, now, words).await
+    kept_cards(&client, &store.kept, &ids, get(first, 2)?, now, words).await
 }
 
 pub(super) async fn tag(store: &PostgresStore, kind: TagKind, slug: &Slug) -> StoreResult<Option<Tag>> {
@@ -340,12 +337,49 @@ async fn cards(
     now: Timestamp,
     words: usize,
 ) -> StoreResult<Vec<ArticleSummary>> {
+    Ok(read_cards(client, kept, ids, now, words).await?.1)
+}
+
+/// [`cards`], with the content version they were read at (none when none is public).
+async fn read_cards(
+    client: &ClientWrapper,
+    kept: &Kept,
+    ids: &[i64],
+    now: Timestamp,
+    words: usize,
+) -> StoreResult<(Option<i64>, Vec<ArticleSummary>)> {
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok((None, Vec::new()));
     }
     let stmt = client.prepare_cached(CARDS).await.map_err(db)?;
     let rows = client.query(&stmt, &[&lead(words), &ids, &now.as_second()]).await.map_err(db)?;
     named_cards(client, kept, &rows).await
+}
+
+/// The cards of `ids`, listed at content `version`, in their order: those `kept` holds
+/// at `version`, and the others read by [`cards`] and kept. Should the content have
+/// changed between the two statements, every card is read again, so that a page never
+/// mixes two versions.
+async fn kept_cards(
+    client: &ClientWrapper,
+    kept: &Kept,
+    ids: &[i64],
+    version: i64,
+    now: Timestamp,
+    words: usize,
+) -> StoreResult<Vec<ArticleSummary>> {
+    let whole_text = !lead(words);
+    let found = kept.summaries(version, ids, whole_text);
+    let missing = Kept::missing(ids, &found);
+    if missing.is_empty() {
+        return Ok(found.into_iter().flatten().collect());
+    }
+    let (read_at, read) = read_cards(client, kept, &missing, now, words).await?;
+    if read_at.is_some_and(|read_at| read_at != version) {
+        return cards(client, kept, ids, now, words).await;
+    }
+    kept.keep_summaries(version, whole_text, &read);
+    Ok(Kept::fill(ids, found, &read))
 }
 
 /// Whether cards with excerpts of `words` words need only the lead of the text.
@@ -354,9 +388,14 @@ fn lead(words: usize) -> bool {
 }
 
 /// The cards of rows that start with [`card_columns!`], in their order, with the names
-/// of their authors and tags from `kept` (a second statement only for those it lacks).
-async fn named_cards(client: &ClientWrapper, kept: &Kept, rows: &[Row]) -> StoreResult<Vec<ArticleSummary>> {
-    let Some(first) = rows.first() else { return Ok(Vec::new()) };
+/// of their authors and tags from `kept` (a second statement only for those it lacks),
+/// and the content version they were read at.
+async fn named_cards(
+    client: &ClientWrapper,
+    kept: &Kept,
+    rows: &[Row],
+) -> StoreResult<(Option<i64>, Vec<ArticleSummary>)> {
+    let Some(first) = rows.first() else { return Ok((None, Vec::new())) };
     let version: i64 = get(first, CARD_LINKS + 2)?;
     let mut cards = Vec::with_capacity(rows.len());
     let mut links = Vec::new();
@@ -375,7 +414,7 @@ async fn named_cards(client: &ClientWrapper, kept: &Kept, rows: &[Row]) -> Store
         names = kept.learn(version, &names, authors, tags);
     }
     names.attach(&links, &mut cards);
-    Ok(cards)
+    Ok((Some(version), cards))
 }
 
 /// The authors of `ids`, in no order.
@@ -437,10 +476,10 @@ fn parse_slug(s: &str) -> StoreResult<Slug> {
     Slug::parse(s).map_err(|_| invalid("slug", s))
 }
 
-/// The statements behind a listing: its cards a page at a time ([`listing_cards!`]),
-/// and its size over `$1 = key` and `$2 = until`.
+/// The statements behind a listing: its ids a page at a time ([`listing_ids!`]), and
+/// its size, both over `$1 = key` and `$2 = until`.
 struct ListingQuery {
-    cards: &'static str,
+    ids: &'static str,
     count: &'static str,
     /// Counts the listed articles dated after `$2`, for listings whose size
     /// [`Kept`] keeps.
@@ -451,12 +490,12 @@ struct ListingQuery {
 
 impl ListingQuery {
     fn new(filter: &ListingFilter, now: i64) -> Self {
-        let (cards, count, later, key, until) = match *filter {
+        let (ids, count, later, key, until) = match *filter {
             // The key of the whole listing is its earliest date, which it does not have.
             ListingFilter::All => (
-                listing_cards!(
+                listing_ids!(
                     "SELECT id, published_at FROM articles
-                     WHERE status = 'published' AND published_at >= $2 AND published_at <= $3"
+                     WHERE status = 'published' AND published_at >= $1 AND published_at <= $2"
                 ),
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at <= $2",
                 Some(
@@ -466,9 +505,9 @@ impl ListingQuery {
                 now,
             ),
             ListingFilter::Tag(tag_id) => (
-                listing_cards!(
+                listing_ids!(
                     "SELECT article_id AS id, published_at FROM article_tags
-                     WHERE tag_id = $2 AND listed = 1 AND published_at <= $3"
+                     WHERE tag_id = $1 AND listed = 1 AND published_at <= $2"
                 ),
                 "SELECT COUNT(*) FROM article_tags WHERE tag_id = $1 AND listed = 1 AND published_at <= $2",
                 Some("SELECT COUNT(*) FROM article_tags WHERE tag_id = $1 AND listed = 1 AND published_at > $2"),
@@ -476,9 +515,9 @@ impl ListingQuery {
                 now,
             ),
             ListingFilter::Author(author_id) => (
-                listing_cards!(
+                listing_ids!(
                     "SELECT article_id AS id, published_at FROM article_authors
-                     WHERE author_id = $2 AND listed = 1 AND published_at <= $3"
+                     WHERE author_id = $1 AND listed = 1 AND published_at <= $2"
                 ),
                 "SELECT COUNT(*) FROM article_authors WHERE author_id = $1 AND listed = 1 AND published_at <= $2",
                 Some("SELECT COUNT(*) FROM article_authors WHERE author_id = $1 AND listed = 1 AND published_at > $2"),
@@ -486,9 +525,9 @@ impl ListingQuery {
                 now,
             ),
             ListingFilter::Period { from, until } => (
-                listing_cards!(
+                listing_ids!(
                     "SELECT id, published_at FROM articles
-                     WHERE status = 'published' AND published_at >= $2 AND published_at < $3"
+                     WHERE status = 'published' AND published_at >= $1 AND published_at < $2"
                 ),
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2",
                 None,
@@ -496,7 +535,7 @@ impl ListingQuery {
                 until.as_second().min(now.saturating_add(1)),
             ),
         };
-        Self { cards, count, later, key, until }
+        Self { ids, count, later, key, until }
     }
 
     /// The cards of the page of `limit` from `offset`, public at `now`.
@@ -509,11 +548,12 @@ impl ListingQuery {
         now: Timestamp,
         words: usize,
     ) -> StoreResult<Vec<ArticleSummary>> {
-        let stmt = client.prepare_cached(self.cards).await.map_err(db)?;
-        let params: [&(dyn ToSql + Sync); 6] =
-            [&lead(words), &self.key, &self.until, &big(limit), &big(offset), &now.as_second()];
+        let stmt = client.prepare_cached(self.ids).await.map_err(db)?;
+        let params: [&(dyn ToSql + Sync); 4] = [&self.key, &self.until, &big(limit), &big(offset)];
         let rows = client.query(&stmt, &params).await.map_err(db)?;
-        named_cards(client, kept, &rows).await
+        let ids = rows.iter().map(|row| get(row, 0)).collect::<StoreResult<Vec<i64>>>()?;
+        let Some(row) = rows.first() else { return Ok(Vec::new()) };
+        kept_cards(client, kept, &ids, get(row, 1)?, now, words).await
     }
 
     /// The size of the listing, from the size kept in `kept` when it is still current.

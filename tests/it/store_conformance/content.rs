@@ -3,11 +3,11 @@
 use std::str::FromStr;
 
 use jiff::civil::date;
-use qalam::domain::article::{AuthorRef, Status, TagRef};
+use qalam::domain::article::{ArticleSummary, AuthorRef, Status, TagRef};
 use qalam::domain::body::{Body, BodySource};
 use qalam::domain::slug::Slug;
 use qalam::domain::taxonomy::TagKind;
-use qalam::store::{KeyAdded, ListingFilter, OfficialRate, SaveOutcome};
+use qalam::store::{ImportedAuthor, KeyAdded, ListingFilter, OfficialRate, SaveOutcome};
 use rust_decimal::Decimal;
 
 use super::{at, backends, draft};
@@ -341,6 +341,49 @@ async fn a_cards_bylines_and_tags_follow_every_change_to_its_links_in_their_orde
         story.tags.clear();
         b.store.save_articles(vec![story], at(4)).await.expect("save without links");
         assert_eq!(card(listed().await.expect("cards")), (vec![], vec![]), "{}: no links", b.name);
+        b.finish().await;
+    }
+}
+
+/// The headline, bylines and tags of a card, as one line.
+fn card_line(card: &ArticleSummary) -> String {
+    let authors: Vec<&str> = card.authors.iter().map(|a| a.name.as_str()).collect();
+    let tags: Vec<&str> = card.tags.iter().map(|t| t.name.as_str()).collect();
+    format!("{} by {} in {}", card.title, authors.join(", "), tags.join(", "))
+}
+
+#[tokio::test]
+async fn a_card_read_before_shows_each_later_change_to_its_article_bylines_and_tags() {
+    for b in backends("a_card_read_before_shows_each_later_change_to_its_article_bylines_and_tags").await {
+        let mut story = draft("story", "A B", "Kazakhstan", at(1));
+        b.store.save_articles(vec![story.clone()], at(2)).await.expect("save");
+        // The home page's teaser, a listing's 500-word excerpt and a country block.
+        let cards = || async {
+            let latest = b.store.latest_published(&ListingFilter::All, at(9), 1, 40).await.expect("latest");
+            let listed = b.store.list_published(&ListingFilter::All, at(9), 0, 6, 500).await.expect("listing");
+            let blocks = b.store.latest_by_tag_kind(TagKind::Country, 3, at(9), 40).await.expect("blocks");
+            let blocks = blocks.iter().flat_map(|block| &block.items);
+            latest.iter().chain(&listed.items).chain(blocks).map(card_line).collect::<Vec<_>>()
+        };
+        let each = |line: &str| vec![line.to_owned(); 3];
+        assert_eq!(cards().await, each("Headline of story by A B in Kazakhstan, Water"), "{}: as saved", b.name);
+        assert_eq!(cards().await, each("Headline of story by A B in Kazakhstan, Water"), "{}: read again", b.name);
+
+        story.title = "A new headline".to_owned();
+        b.store.save_articles(vec![story], at(3)).await.expect("edit");
+        assert_eq!(cards().await, each("A new headline by A B in Kazakhstan, Water"), "{}: edited", b.name);
+
+        let renamed = ImportedAuthor {
+            login: "ab".to_owned(),
+            email: None,
+            author: AuthorRef { slug: slug("a-b"), name: "Aida Bekova".to_owned() },
+        };
+        b.store.save_imported_authors(vec![renamed]).await.expect("rename");
+        assert_eq!(cards().await, each("A new headline by Aida Bekova in Kazakhstan, Water"), "{}: renamed", b.name);
+
+        let water = b.store.tag(TagKind::Topic, &slug("water")).await.expect("tag").expect("found").id;
+        assert!(b.store.remove_tag(water).await.expect("remove"), "{}", b.name);
+        assert_eq!(cards().await, each("A new headline by Aida Bekova in Kazakhstan"), "{}: tag removed", b.name);
         b.finish().await;
     }
 }

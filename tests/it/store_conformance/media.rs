@@ -3,7 +3,7 @@
 
 use qalam::domain::picture::ImageVariant;
 use qalam::store::newsroom::NewsroomFilter;
-use qalam::store::{MediaAdded, NewMedia};
+use qalam::store::{ListingFilter, MediaAdded, NewMedia};
 
 use super::{at, backends, draft};
 
@@ -104,11 +104,17 @@ async fn an_article_showing_an_upload_shows_its_new_alt_text() {
         article.featured_image = Some(item.path.clone());
         b.store.save_articles(vec![article], at(2)).await.expect("save");
         let id = b.store.newsroom_articles(&NewsroomFilter::default(), 0, 1).await.expect("list").0[0].id;
+        let card_alt = || async {
+            let cards = b.store.latest_published(&ListingFilter::All, at(3), 1, 40).await.expect("cards");
+            cards[0].featured_picture.as_ref().expect("the card's picture").alt.clone()
+        };
+        assert_eq!(card_alt().await, "Alt of harbour", "{}: the card before", b.name);
         b.store.update_media_text(item.id, "Boats at dawn", "Aral").await.expect("update");
         let stored = b.store.articles_by_id(&[id]).await.expect("read");
         let picture = stored[0].featured_picture.as_ref().expect("an upload is a picture");
         assert_eq!((picture.alt.as_str(), picture.width), ("Boats at dawn", 4000), "{}", b.name);
         assert_eq!(picture.variants, item.variants, "{}", b.name);
+        assert_eq!(card_alt().await, "Boats at dawn", "{}: the card after", b.name);
         b.finish().await;
     }
 }
