@@ -8,7 +8,8 @@
 //! its links only: a card carries the ids, the names come from here. And the tags of
 //! each kind, in name order (the home page's country blocks). And the cards read so far,
 //! bylines and tags attached, so that a listing reads from the database only its ids and
-//! the cards it has not shown since the last change.
+//! the cards it has not shown since the last change; and each article's related
+//! articles, with the time they were found up to.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -63,11 +64,18 @@ struct KeptAt {
     names: Arc<Names>,
     kinds: HashMap<TagKind, Arc<[Tag]>>,
     summaries: FxHashMap<SummaryKey, ArticleSummary>,
+    related: FxHashMap<(i64, u32), Related>,
 }
+
+/// An article's related articles and the time they were found up to.
+type Related = (i64, Arc<[i64]>);
 
 /// A kept card: its article's id, and whether it carries the whole text (for long
 /// excerpts) rather than the lead.
 type SummaryKey = (i64, bool);
+
+/// The most articles whose related articles are kept at one content version.
+const MAX_RELATED: usize = 4096;
 
 /// The most cards kept at one content version: some 4,000 articles' listings, a few
 /// tens of megabytes at most (a card with its whole text is a few kilobytes).
@@ -150,6 +158,22 @@ impl Kept {
             .zip(found)
             .filter_map(|(id, card)| card.or_else(|| read.iter().find(|card| card.id == *id).cloned()))
             .collect()
+    }
+
+    /// The `limit` articles related to `article` kept at `version`, with the time they
+    /// were found up to.
+    pub fn related(&self, version: i64, article: i64, limit: u32) -> Option<Related> {
+        self.at(version)?.related.get(&(article, limit)).cloned()
+    }
+
+    /// Keeps `ids` as the `limit` articles related to `article` at `version`, found
+    /// among those published up to `horizon`, while fewer than [`MAX_RELATED`] are kept.
+    pub fn keep_related(&self, version: i64, article: i64, limit: u32, horizon: i64, ids: Arc<[i64]>) {
+        if let Some(mut kept) = self.at(version)
+            && (kept.related.len() < MAX_RELATED || kept.related.contains_key(&(article, limit)))
+        {
+            kept.related.insert((article, limit), (horizon, ids));
+        }
     }
 
     /// The names kept at `version` (none for an older version).
@@ -290,6 +314,23 @@ mod tests {
         kept.keep_summaries(1, true, &cards);
         let found = kept.summaries(1, &[0, MAX_SUMMARIES as i64 - 1, MAX_SUMMARIES as i64], true);
         assert_eq!(found.iter().map(Option::is_some).collect::<Vec<_>>(), [true, true, false]);
+    }
+
+    #[test]
+    fn related_articles_are_kept_per_article_and_count_until_the_version_moves_on() {
+        let kept = Kept::default();
+        kept.keep_related(3, 10, 3, 500, Arc::from([11, 12]));
+        assert_eq!(kept.related(3, 10, 3), Some((500, Arc::from([11, 12]))));
+        assert_eq!(kept.related(3, 10, 4), None, "another count");
+        assert_eq!(kept.related(3, 11, 3), None, "another article");
+        assert_eq!(kept.related(4, 10, 3), None, "a newer version starts afresh");
+        kept.keep_related(3, 10, 3, 600, Arc::from([12]));
+        assert_eq!(kept.related(3, 10, 3), None, "nothing is kept for an older version");
+        for article in 0..=MAX_RELATED as i64 {
+            kept.keep_related(4, article, 3, 500, Arc::from([]));
+        }
+        assert!(kept.related(4, MAX_RELATED as i64 - 1, 3).is_some());
+        assert!(kept.related(4, MAX_RELATED as i64, 3).is_none(), "no more than the limit");
     }
 
     #[test]

@@ -3,6 +3,12 @@
 /// Candidates per tag when looking for related articles.
 pub(super) const RELATED_PER_TAG: u32 = 24;
 
+/// How far after an article (published at `published_at`) its related articles are
+/// looked for at `now`, in seconds since the epoch: a month, and never past now.
+pub(super) fn horizon(published_at: i64, now: i64) -> i64 {
+    now.min(published_at + 30 * 86_400)
+}
+
 /// Ranks candidates `(article id, published_at)`, as found tag by tag: the articles
 /// found under the most tags first, then the newest, then the first found.
 pub(super) fn rank_related(candidates: impl IntoIterator<Item = (i64, i64)>, limit: u32) -> Vec<i64> {

@@ -20,7 +20,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use super::kept::{CardLink, Kept, read_card_links};
 use super::migrations::{apply_sqlite, db};
 use super::rates::{StoredRate, latest_and_previous, one_per_day, rate_date};
-use super::related::{RELATED_PER_TAG, rank_related};
+use super::related::{RELATED_PER_TAG, horizon, rank_related};
 use super::{ApiKeyInfo, ArticleQuery, AuthorStats, KeyAdded, PoolStatus, SitemapEntry, TagStats};
 use super::{
     ArticleStamp, Listing, ListingFilter, OfficialRate, RateHistory, SaveOutcome, Store, StoreError, StoreResult,
@@ -482,8 +482,9 @@ fn count_rows(conn: &Connection, sql: &str, key: i64, until: i64) -> StoreResult
 
 /// Articles sharing the most tags with `article`, among the latest few of each of its
 /// tags up to a month after it: a handful of index range scans, whatever the archive size.
-fn related_ids(conn: &Connection, article: &Article, limit: u32, now: i64) -> StoreResult<Vec<i64>> {
-    let horizon = now.min(article.published_at.as_second() + 30 * 86_400);
+/// The `limit` articles most related to `article` among those published up to
+/// `horizon` (see [`horizon`]).
+fn related_ids(conn: &Connection, article: &Article, limit: u32, horizon: i64) -> StoreResult<Vec<i64>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT article_id, published_at FROM article_tags
@@ -503,6 +504,39 @@ fn related_ids(conn: &Connection, article: &Article, limit: u32, now: i64) -> St
         }
     }
     Ok(rank_related(candidates, limit))
+}
+
+/// [`related_ids`] at `now`, as `kept` holds them at `version` unless an article was
+/// published between the time they were found up to and this one's horizon (the
+/// ranking looks a few candidates deep under each tag, so they are found again then).
+fn kept_related_ids(
+    conn: &Connection,
+    kept: &Kept,
+    version: i64,
+    article: &Article,
+    limit: u32,
+    now: i64,
+) -> StoreResult<Arc<[i64]>> {
+    let horizon = horizon(article.published_at.as_second(), now);
+    if let Some((found_up_to, ids)) = kept.related(version, article.id, limit)
+        && (found_up_to == horizon || !published_between(conn, found_up_to, horizon)?)
+    {
+        return Ok(ids);
+    }
+    let ids: Arc<[i64]> = related_ids(conn, article, limit, horizon)?.into();
+    kept.keep_related(version, article.id, limit, horizon, Arc::clone(&ids));
+    Ok(ids)
+}
+
+/// Whether an article is published at a time between `a` and `b` (the earlier
+/// excluded, the later included).
+fn published_between(conn: &Connection, a: i64, b: i64) -> StoreResult<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM articles WHERE status = 'published' AND published_at > ?1 AND published_at <= ?2)",
+    )
+    .map_err(db)?
+    .query_row([a.min(b), a.max(b)], |r| r.get(0))
+    .map_err(db)
 }
 
 #[async_trait]
@@ -621,8 +655,9 @@ impl Store for SqliteStore {
         words: usize,
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.read(|conn| {
-            let ids = related_ids(conn, article, limit, now.as_second())?;
-            summaries_by_id(conn, &self.kept, content_version(conn)?, &ids, words)
+            let version = content_version(conn)?;
+            let ids = kept_related_ids(conn, &self.kept, version, article, limit, now.as_second())?;
+            summaries_by_id(conn, &self.kept, version, &ids, words)
         })
     }
 

@@ -25,7 +25,7 @@ use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
 use crate::store::kept::{Kept, read_card_links};
-use crate::store::related::{RELATED_PER_TAG, rank_related};
+use crate::store::related::{RELATED_PER_TAG, horizon, rank_related};
 use crate::store::{ArticleStamp, LEAD_WORDS, Listing, ListingFilter, StoreError, StoreResult, TagBlock};
 
 /// A subquery of an article `a`'s bylines as a JSON array of `[id, slug, name, bio]`,
@@ -230,7 +230,7 @@ pub(super) async fn related_articles(
     if article.tags.is_empty() {
         return Ok(Vec::new());
     }
-    let horizon = now.as_second().min(article.published_at.as_second() + 30 * 86_400);
+    let horizon = horizon(article.published_at.as_second(), now.as_second());
     let tag_ids: Vec<i64> = article.tags.iter().map(|t| t.id).collect();
     let client = store.client().await?;
     let stmt = client.prepare_cached(SQL).await.map_err(db)?;

@@ -199,6 +199,28 @@ async fn related_articles_share_tags_and_leave_out_the_article_itself() {
 }
 
 #[tokio::test]
+async fn related_articles_take_in_an_article_whose_time_comes_with_no_change_to_the_content() {
+    for b in backends("related_articles_take_in_an_article_whose_time_comes_with_no_change_to_the_content").await {
+        let drafts = vec![
+            draft("main", "A B", "Tajikistan", at(1)),
+            draft("before", "A B", "Tajikistan", at(2)),
+            draft("dated-later", "A B", "Tajikistan", at(6)),
+        ];
+        b.store.save_articles(drafts, at(3)).await.expect("save");
+        let main = b.store.published_article(&slug("main"), at(4)).await.expect("read").expect("found");
+        let (store, main) = (&b.store, &main);
+        let related = |now| async move {
+            let related = store.related_articles(main, 5, now, 50).await.expect("related");
+            related.iter().map(|a| a.slug.as_str().to_owned()).collect::<Vec<_>>()
+        };
+        assert_eq!(related(at(4)).await, ["before"], "{}: before its time", b.name);
+        assert_eq!(related(at(5)).await, ["before"], "{}: still before its time", b.name);
+        assert_eq!(related(at(7)).await, ["dated-later", "before"], "{}: in its time, the newer first", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn home_page_blocks_hold_each_countrys_latest_articles() {
     for b in backends("home_page_blocks_hold_each_countrys_latest_articles").await {
         let mut both = draft("both", "A B", "Kazakhstan", at(4));
