@@ -10,7 +10,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::cache::{Derived, PageCache};
+use crate::cache::{Derived, DerivedByKey, PageCache};
 use crate::config::{DatabaseSettings, Settings};
 use crate::metrics::Metrics;
 use crate::publishing::search_index::IndexProgress;
@@ -27,6 +27,10 @@ pub const DATABASE_FILE: &str = "qalam.db";
 
 /// Directory inside the data directory that holds media files, served at `/media/`.
 pub const MEDIA_DIR: &str = "media";
+
+/// The most listing cards kept as template objects at one content generation: a few
+/// tens of megabytes at most (a card with a 500-word excerpt is a few kilobytes).
+const MAX_KEPT_CARDS: usize = 4096;
 
 /// Where the time comes from.
 #[derive(Debug, Clone)]
@@ -78,6 +82,9 @@ pub struct App {
     pub pages: Arc<PageCache>,
     /// What surrounds every page, as a template value, kept per content generation and day.
     pub chrome: Derived<minijinja::Value>,
+    /// Listing cards as template objects, by article and excerpt length, kept per
+    /// content generation (see [`crate::web::site::cards`]).
+    pub cards: DerivedByKey<(i64, usize), minijinja::Value>,
     /// Time source.
     pub clock: Clock,
     /// The site's time zone.
@@ -121,6 +128,7 @@ impl App {
             assets,
             pages,
             chrome: Derived::default(),
+            cards: DerivedByKey::new(MAX_KEPT_CARDS),
             clock,
             tz,
             rates,

@@ -1,4 +1,4 @@
-//! Rendered pages kept in memory.
+//! Rendered pages kept in memory, and values derived from content kept per generation.
 //!
 //! Every entry remembers the content generation it was rendered at. A change anywhere
 //! (a publish, an import in another process, midnight turning the date line) bumps the
@@ -7,12 +7,13 @@
 //! popular page invalidated on publish is rendered once, not once per waiting reader.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 
 use bytes::Bytes;
 use jiff::Timestamp;
+use rustc_hash::FxHashMap;
 
 use crate::domain::dates::http_date;
 
@@ -248,6 +249,39 @@ impl<T: Clone> Derived<T> {
     }
 }
 
+/// Values derived from stored content one item at a time (listing cards as template
+/// objects, say), kept until the content generation moves on, at most `max` of them.
+/// A value made at an older generation than the newest seen is not kept.
+pub struct DerivedByKey<K, V> {
+    current: Mutex<(u64, FxHashMap<K, V>)>,
+    max: usize,
+}
+
+impl<K: Eq + Hash, V: Clone> DerivedByKey<K, V> {
+    /// Keeps at most `max` values at a time.
+    pub fn new(max: usize) -> Self {
+        Self { current: Mutex::new((0, FxHashMap::default())), max }
+    }
+
+    /// The value kept for `key` at `generation`.
+    pub fn get(&self, generation: u64, key: &K) -> Option<V> {
+        let current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        if current.0 == generation { current.1.get(key).cloned() } else { None }
+    }
+
+    /// Keeps `value` for `key`, made at `generation`: forgets every value kept at an
+    /// older one, and keeps nothing if a newer one has been seen or `max` are kept.
+    pub fn set(&self, generation: u64, key: K, value: V) {
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        if generation > current.0 {
+            *current = (generation, FxHashMap::default());
+        }
+        if generation == current.0 && current.1.len() < self.max {
+            current.1.insert(key, value);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +293,21 @@ mod tests {
             cache.generation(),
             Timestamp::UNIX_EPOCH,
         ))
+    }
+
+    #[test]
+    fn values_by_key_are_kept_for_their_generation_only_and_up_to_the_limit() {
+        let derived = DerivedByKey::new(2);
+        derived.set(1, "a", 10);
+        assert_eq!(derived.get(1, &"a"), Some(10));
+        assert_eq!(derived.get(2, &"a"), None, "another generation");
+        derived.set(1, "b", 11);
+        derived.set(1, "c", 12);
+        assert_eq!((derived.get(1, &"b"), derived.get(1, &"c")), (Some(11), None), "no more than the limit");
+        derived.set(2, "c", 22);
+        assert_eq!((derived.get(2, &"a"), derived.get(2, &"c")), (None, Some(22)), "a newer one starts afresh");
+        derived.set(1, "a", 10);
+        assert_eq!((derived.get(1, &"a"), derived.get(2, &"a")), (None, None), "an older one keeps nothing");
     }
 
     #[test]

@@ -157,6 +157,22 @@ async fn with_the_cache_disabled_pages_still_answer_with_etags_and_304s() {
 }
 
 #[tokio::test]
+async fn with_the_cache_disabled_a_card_shows_an_edit_on_the_next_page() {
+    let app = site(Options::default().toml("[cache]\nenabled = false\n")).await;
+    let pages = ["/", "/tag/water/", "/story-02/"];
+    for path in pages {
+        assert!(app.get_text(path).await.contains(r#"<a href="/story-01/">Story 01</a>"#), "{path}: the card");
+    }
+    let edited = ArticleSpec::new("story-01", "Story 01, updated").hours_ago(1).country("Kazakhstan").tag("Water");
+    app.import(&[edited.words(300)]).await;
+    for path in pages {
+        let page = app.get_text(path).await;
+        assert!(page.contains(r#"<a href="/story-01/">Story 01, updated</a>"#), "{path}: the edited card");
+        assert!(!page.contains(">Story 01</a>"), "{path}: no card as it was");
+    }
+}
+
+#[tokio::test]
 async fn the_cache_can_be_disabled_from_the_environment() {
     let app = site(Options::default().env("QALAM_CACHE_ENABLED", "false")).await;
     assert!(!app.app.pages.enabled());

@@ -9,11 +9,12 @@ use jiff::civil::Date;
 use minijinja::Value;
 use serde::{Deserialize, Serialize};
 
+use super::cards::card_values;
 use super::{render_page, title};
 use crate::app::App;
 use crate::domain::paging::{PageNumber, Paging};
 use crate::domain::taxonomy::TagKind;
-use crate::render::views::{Card, Meta, Pager};
+use crate::render::views::{Meta, Pager};
 use crate::store::ListingFilter;
 use crate::web::error::AppError;
 use crate::web::extract::{Segments, page_number, slug};
@@ -31,7 +32,7 @@ pub struct ArchiveParams {
 struct ListingView {
     heading: String,
     description: Option<String>,
-    /// Template objects ([`Card::into_value`]).
+    /// Template objects ([`card_values`]).
     cards: Vec<Value>,
     pager: Pager,
 }
@@ -167,6 +168,7 @@ async fn show_listing(app: &App, spec: ListingSpec, page: Option<&str>) -> Resul
     let per_page = app.settings.site.per_page;
     let offset = u64::from(page.get() - 1) * u64::from(per_page);
     let words = app.settings.site.excerpt_words;
+    let generation = app.pages.generation();
     let listing = app.store.list_published(&spec.filter, app.now(), offset, per_page, words).await?;
     let paging = Paging::new(page, per_page, listing.total);
     if !paging.exists() {
@@ -187,7 +189,7 @@ async fn show_listing(app: &App, spec: ListingSpec, page: Option<&str>) -> Resul
     let view = ListingView {
         heading: spec.heading,
         description: spec.description,
-        cards: listing.items.into_iter().map(|a| Card::new(a, words, &app.tz).into_value()).collect(),
+        cards: card_values(app, generation, listing.items, words).collect(),
         pager,
     };
     render_page(app, &[&spec.template, "listing.html"], meta, view).await

@@ -7,12 +7,13 @@ use axum::response::Response;
 use minijinja::Value;
 use serde::Serialize;
 
+use super::cards::card_values;
 use super::{render_page, title};
 use crate::app::App;
 use crate::domain::article::Article;
 use crate::domain::excerpt::excerpt;
 use crate::render::seo;
-use crate::render::views::{ArticleView, Card, Meta, TEASER_WORDS};
+use crate::render::views::{ArticleView, Meta, TEASER_WORDS};
 use crate::web::error::AppError;
 use crate::web::extract::{Segments, slug};
 
@@ -24,7 +25,7 @@ const DESCRIPTION_WORDS: usize = 30;
 #[derive(Serialize)]
 struct ArticlePage {
     article: ArticleView,
-    /// Template objects ([`Card::into_value`]).
+    /// Template objects ([`card_values`]).
     related: Vec<Value>,
 }
 
@@ -42,6 +43,7 @@ pub async fn show_article(
 /// drafts through it).
 pub async fn render_article(app: &App, article: &Article) -> Result<Response, AppError> {
     let now = app.now();
+    let generation = app.pages.generation();
     let words = TEASER_WORDS.min(app.settings.site.excerpt_words);
     let related = app.store.related_articles(article, RELATED, now, words).await?;
     let description = article
@@ -53,7 +55,7 @@ pub async fn render_article(app: &App, article: &Article) -> Result<Response, Ap
     let meta = Meta { title: title(app, &article.title), description, canonical: article.slug.path(), ..social };
     let page = ArticlePage {
         article: ArticleView::new(article, &app.tz),
-        related: related.into_iter().map(|a| Card::new(a, words, &app.tz).into_value()).collect(),
+        related: card_values(app, generation, related, words).collect(),
     };
     let specific = format!("article-{}.html", article.slug);
     render_page(app, &[&specific, "article.html"], meta, page).await

@@ -7,10 +7,11 @@ use axum::response::Response;
 use minijinja::Value;
 use serde::Serialize;
 
+use super::cards::card_values;
 use super::render_page;
 use crate::app::App;
 use crate::domain::taxonomy::TagKind;
-use crate::render::views::{Card, Link, Meta, TEASER_WORDS};
+use crate::render::views::{Link, Meta, TEASER_WORDS};
 use crate::store::ListingFilter;
 use crate::web::error::AppError;
 
@@ -19,7 +20,7 @@ const LATEST: u32 = 6;
 /// Stories in each country block.
 const PER_COUNTRY: u32 = 3;
 
-/// The front page; its cards are template objects ([`Card::into_value`]).
+/// The front page; its cards are template objects ([`card_values`]).
 #[derive(Serialize)]
 struct HomeView {
     lead: Option<Value>,
@@ -36,9 +37,10 @@ struct CountryBlock {
 /// `GET /`.
 pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError> {
     let now = app.now();
+    let generation = app.pages.generation();
     let words = TEASER_WORDS.min(app.settings.site.excerpt_words);
     let latest = app.store.latest_published(&ListingFilter::All, now, LATEST + 1, words).await?;
-    let mut cards = latest.into_iter().map(|a| Card::new(a, words, &app.tz).into_value());
+    let mut cards = card_values(&app, generation, latest, words);
     let lead = cards.next();
     let latest = cards.collect();
     let countries = app
@@ -48,7 +50,7 @@ pub async fn show_home(State(app): State<Arc<App>>) -> Result<Response, AppError
         .into_iter()
         .map(|block| CountryBlock {
             link: Link::tag(&block.tag),
-            cards: block.items.into_iter().map(|a| Card::new(a, words, &app.tz).into_value()).collect(),
+            cards: card_values(&app, generation, block.items, words).collect(),
         })
         .collect();
     let site = &app.settings.site.name;

@@ -3,6 +3,7 @@
 pub mod archive;
 pub mod article;
 pub mod assets;
+pub mod cards;
 pub mod chrome;
 pub mod errors;
 pub mod home;
