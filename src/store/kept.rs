@@ -64,8 +64,13 @@ struct KeptAt {
     names: Arc<Names>,
     kinds: HashMap<TagKind, Arc<[Tag]>>,
     summaries: FxHashMap<SummaryKey, ArticleSummary>,
-    related: FxHashMap<(i64, u32), Related>,
+    related: FxHashMap<RelatedKey, Related>,
 }
+
+/// What an article's related articles depend on besides the content: the article, its
+/// publication time and tag ids as the caller read them (perhaps a version before), and
+/// how many are shown.
+pub(super) type RelatedKey = (i64, i64, Vec<i64>, u32);
 
 /// An article's related articles and the time they were found up to.
 type Related = (i64, Arc<[i64]>);
@@ -160,19 +165,19 @@ impl Kept {
             .collect()
     }
 
-    /// The `limit` articles related to `article` kept at `version`, with the time they
-    /// were found up to.
-    pub fn related(&self, version: i64, article: i64, limit: u32) -> Option<Related> {
-        self.at(version)?.related.get(&(article, limit)).cloned()
+    /// The related articles kept for `key` at `version`, with the time they were found
+    /// up to.
+    pub fn related(&self, version: i64, key: &RelatedKey) -> Option<Related> {
+        self.at(version)?.related.get(key).cloned()
     }
 
-    /// Keeps `ids` as the `limit` articles related to `article` at `version`, found
-    /// among those published up to `horizon`, while fewer than [`MAX_RELATED`] are kept.
-    pub fn keep_related(&self, version: i64, article: i64, limit: u32, horizon: i64, ids: Arc<[i64]>) {
+    /// Keeps `ids` as the related articles for `key` at `version`, found among those
+    /// published up to `horizon`, while fewer than [`MAX_RELATED`] are kept.
+    pub fn keep_related(&self, version: i64, key: RelatedKey, horizon: i64, ids: Arc<[i64]>) {
         if let Some(mut kept) = self.at(version)
-            && (kept.related.len() < MAX_RELATED || kept.related.contains_key(&(article, limit)))
+            && (kept.related.len() < MAX_RELATED || kept.related.contains_key(&key))
         {
-            kept.related.insert((article, limit), (horizon, ids));
+            kept.related.insert(key, (horizon, ids));
         }
     }
 
@@ -317,20 +322,24 @@ mod tests {
     }
 
     #[test]
-    fn related_articles_are_kept_per_article_and_count_until_the_version_moves_on() {
+    fn related_articles_are_kept_per_article_date_tags_and_count_until_the_version_moves_on() {
         let kept = Kept::default();
-        kept.keep_related(3, 10, 3, 500, Arc::from([11, 12]));
-        assert_eq!(kept.related(3, 10, 3), Some((500, Arc::from([11, 12]))));
-        assert_eq!(kept.related(3, 10, 4), None, "another count");
-        assert_eq!(kept.related(3, 11, 3), None, "another article");
-        assert_eq!(kept.related(4, 10, 3), None, "a newer version starts afresh");
-        kept.keep_related(3, 10, 3, 600, Arc::from([12]));
-        assert_eq!(kept.related(3, 10, 3), None, "nothing is kept for an older version");
+        let key =
+            |article: i64, published_at: i64, tags: &[i64], limit: u32| (article, published_at, tags.to_vec(), limit);
+        kept.keep_related(3, key(10, 100, &[1, 2], 3), 500, Arc::from([11, 12]));
+        assert_eq!(kept.related(3, &key(10, 100, &[1, 2], 3)), Some((500, Arc::from([11, 12]))));
+        assert_eq!(kept.related(3, &key(10, 100, &[1, 2], 4)), None, "another count");
+        assert_eq!(kept.related(3, &key(11, 100, &[1, 2], 3)), None, "another article");
+        assert_eq!(kept.related(3, &key(10, 100, &[1], 3)), None, "the article read with other tags");
+        assert_eq!(kept.related(3, &key(10, 200, &[1, 2], 3)), None, "the article read with another date");
+        assert_eq!(kept.related(4, &key(10, 100, &[1, 2], 3)), None, "a newer version starts afresh");
+        kept.keep_related(3, key(10, 100, &[1, 2], 3), 600, Arc::from([12]));
+        assert_eq!(kept.related(3, &key(10, 100, &[1, 2], 3)), None, "nothing is kept for an older version");
         for article in 0..=MAX_RELATED as i64 {
-            kept.keep_related(4, article, 3, 500, Arc::from([]));
+            kept.keep_related(4, key(article, 100, &[], 3), 500, Arc::from([]));
         }
-        assert!(kept.related(4, MAX_RELATED as i64 - 1, 3).is_some());
-        assert!(kept.related(4, MAX_RELATED as i64, 3).is_none(), "no more than the limit");
+        assert!(kept.related(4, &key(MAX_RELATED as i64 - 1, 100, &[], 3)).is_some());
+        assert!(kept.related(4, &key(MAX_RELATED as i64, 100, &[], 3)).is_none(), "no more than the limit");
     }
 
     #[test]

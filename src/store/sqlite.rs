@@ -480,10 +480,9 @@ fn count_rows(conn: &Connection, sql: &str, key: i64, until: i64) -> StoreResult
     Ok(u64::try_from(total).unwrap_or(0))
 }
 
-/// Articles sharing the most tags with `article`, among the latest few of each of its
-/// tags up to a month after it: a handful of index range scans, whatever the archive size.
-/// The `limit` articles most related to `article` among those published up to
-/// `horizon` (see [`horizon`]).
+/// The `limit` articles sharing the most tags with `article`, among the latest few of
+/// each of its tags published up to `horizon` (see [`horizon`]): a handful of index
+/// range scans, whatever the archive size.
 fn related_ids(conn: &Connection, article: &Article, limit: u32, horizon: i64) -> StoreResult<Vec<i64>> {
     let mut stmt = conn
         .prepare_cached(
@@ -517,14 +516,16 @@ fn kept_related_ids(
     limit: u32,
     now: i64,
 ) -> StoreResult<Arc<[i64]>> {
-    let horizon = horizon(article.published_at.as_second(), now);
-    if let Some((found_up_to, ids)) = kept.related(version, article.id, limit)
+    let published_at = article.published_at.as_second();
+    let horizon = horizon(published_at, now);
+    let key = (article.id, published_at, article.tags.iter().map(|tag| tag.id).collect(), limit);
+    if let Some((found_up_to, ids)) = kept.related(version, &key)
         && (found_up_to == horizon || !published_between(conn, found_up_to, horizon)?)
     {
         return Ok(ids);
     }
     let ids: Arc<[i64]> = related_ids(conn, article, limit, horizon)?.into();
-    kept.keep_related(version, article.id, limit, horizon, Arc::clone(&ids));
+    kept.keep_related(version, key, horizon, Arc::clone(&ids));
     Ok(ids)
 }
 
