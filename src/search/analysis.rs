@@ -21,8 +21,8 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 
+use rustc_hash::FxBuildHasher;
 use tantivy::tokenizer::{
     BoxTokenStream, Language as StemLanguage, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
     Tokenizer, TokenizerManager,
@@ -315,6 +315,17 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// Whether each byte is an ASCII letter or digit, looked up rather than compared.
+const ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || ('\u{0300}'..='\u{036f}').contains(&c)
 }
@@ -397,29 +408,45 @@ pub fn word_spans(text: &str, compounds: bool) -> Vec<WordSpan> {
     let mut joined = false;
     let char_at = |at: usize| text.get(at..).and_then(|rest| rest.chars().next());
     let bytes = text.as_bytes();
+    // Whether a word character starts at `at`; ASCII, most of most texts, by its byte.
+    let word_at = |at: usize| match bytes.get(at) {
+        Some(&byte) if byte.is_ascii() => ASCII_WORD[usize::from(byte)],
+        Some(_) => char_at(at).is_some_and(is_word_char),
+        None => false,
+    };
     let mut at = 0;
     while at < bytes.len() {
-        // ASCII letters and digits, most of most texts, take the short way.
-        if bytes[at].is_ascii_alphanumeric() {
-            start.get_or_insert(at);
-            at += 1;
-            continue;
-        }
-        let Some(c) = char_at(at) else { break };
+        let byte = bytes[at];
+        let c = if byte.is_ascii() {
+            if ASCII_WORD[usize::from(byte)] {
+                start.get_or_insert(at);
+                // The rest of the run of ASCII letters and digits in one go.
+                at += 1 + bytes[at + 1..].iter().take_while(|&&b| ASCII_WORD[usize::from(b)]).count();
+                continue;
+            }
+            char::from(byte)
+        } else {
+            let Some(c) = char_at(at) else { break };
+            if is_word_char(c) {
+                start.get_or_insert(at);
+                at += c.len_utf8();
+                continue;
+            }
+            c
+        };
         let i = at;
         at += c.len_utf8();
-        if is_word_char(c) {
-            start.get_or_insert(i);
+        let Some(from) = start.take() else {
+            joined = false;
             continue;
-        }
-        let next_is_word = char_at(at).is_some_and(is_word_char);
-        if start.is_some() && is_apostrophe(c) && next_is_word {
+        };
+        let next_is_word = word_at(at);
+        if is_apostrophe(c) && next_is_word {
             // An apostrophe inside a word belongs to it.
-        } else if let Some(from) = start.take() {
+            start = Some(from);
+        } else {
             words.push((from, i, joined));
             joined = is_hyphen(c) && next_is_word;
-        } else {
-            joined = false;
         }
     }
     if let Some(from) = start {
@@ -480,27 +507,10 @@ pub struct Fold {
     stem: Option<StemLanguage>,
 }
 
-/// FNV-1a, for tables of words: they are short and come from the newsroom's own text or
-/// a reader's query of bounded length, so speed matters and flooding is no concern.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for byte in bytes {
-            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-/// A table keyed by words, hashed with [`Fnv`].
-pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+/// A table keyed by words, hashed with rustc-hash's FxHash, eight bytes at a step: words
+/// are short and come from the newsroom's own text or a reader's query of bounded
+/// length, so speed matters and flooding is no concern.
+pub type WordMap<V> = HashMap<String, V, FxBuildHasher>;
 
 /// Words a [`FoldTokenizer`] remembers before it starts afresh.
 const MAX_REMEMBERED: usize = 100_000;

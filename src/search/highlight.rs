@@ -4,8 +4,8 @@
 //! `Алматы` is marked for `Almaty`.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
 
 use super::analysis::{WordMap, exact_analyzer, exact_fold, latin_key, stemmer_for, tokens, word_spans};
@@ -15,11 +15,11 @@ use crate::render::escape_into;
 /// The terms a query searched for, to mark them in results.
 #[derive(Debug, Clone, Default)]
 pub struct HighlightTerms {
-    exact: HashSet<String>,
+    exact: FxHashSet<String>,
     /// The first two letters of each exact form: a stem starts like its word, so a word
     /// starting otherwise need not be stemmed to know it does not match.
-    heads: HashSet<String>,
-    keys: HashSet<String>,
+    heads: FxHashSet<String>,
+    keys: FxHashSet<String>,
 }
 
 impl HighlightTerms {
@@ -42,7 +42,7 @@ impl HighlightTerms {
     /// A highlighter for the results of one page, which remembers what it decided about
     /// each word so that the words every excerpt repeats are analysed once.
     pub fn highlighter(&self) -> Highlighter<'_> {
-        Highlighter { terms: self, exact: HashMap::new(), seen: HashMap::new() }
+        Highlighter { terms: self, exact: FxHashMap::default(), seen: FxHashMap::default() }
     }
 
     /// `text` as HTML, escaped, with matched words inside `<mark>`.
@@ -54,8 +54,8 @@ impl HighlightTerms {
 /// Marks matched words, remembering its decisions (see [`HighlightTerms::highlighter`]).
 pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
-    exact: HashMap<Option<StemLanguage>, TextAnalyzer>,
-    seen: HashMap<Option<StemLanguage>, WordMap<bool>>,
+    exact: FxHashMap<Option<StemLanguage>, TextAnalyzer>,
+    seen: FxHashMap<Option<StemLanguage>, WordMap<bool>>,
 }
 
 impl Highlighter<'_> {
