@@ -20,7 +20,7 @@ use jiff::Timestamp;
 
 use crate::domain::article::Status;
 use crate::search::{Indexer, Stamp};
-use crate::store::Store;
+use crate::store::{ArticleStamp, Store};
 
 /// Articles read from the store at a time.
 const BATCH: usize = 500;
@@ -205,7 +205,12 @@ pub async fn rebuild_index(
     indexer: &mut Indexer,
     progress: &dyn Fn(u64, u64),
 ) -> anyhow::Result<u64> {
-    let ids: Vec<i64> = store.article_stamps().await?.into_iter().filter(|s| s.listed).map(|s| s.id).collect();
+    // Oldest first, so that document numbers follow publication times, as they do for
+    // articles published afterwards: the ranking passes over runs of articles too old to
+    // enter the results.
+    let mut stamps: Vec<ArticleStamp> = store.article_stamps().await?.into_iter().filter(|s| s.listed).collect();
+    stamps.sort_by_key(|s| (s.published_at, s.id));
+    let ids: Vec<i64> = stamps.into_iter().map(|s| s.id).collect();
     let total = ids.len() as u64;
     indexer.clear()?;
     progress(0, total);

@@ -1,9 +1,12 @@
 //! One bit per article of a segment: what counting intersects, and a word's typos as
 //! one set. Postings are read block by block, without scoring.
 
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Scorer;
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{COLLECT_BLOCK_BUFFER_LEN, DocId, DocSet, Score, SegmentReader, TERMINATED};
+
+use super::warmed::SegmentTerms;
 
 /// A set of articles of one segment.
 #[derive(Default)]
@@ -54,22 +57,43 @@ impl Bits {
         }
     }
 
-    /// Sets the bits of the articles that have any of `terms`.
+    /// Sets the bits of the articles that have any of `terms`: a common term's from its
+    /// set in `common`, the others' from their postings.
     pub fn insert_terms<'a>(
         &mut self,
         reader: &SegmentReader,
         terms: impl IntoIterator<Item = &'a Term>,
+        common: Option<&SegmentTerms>,
     ) -> tantivy::Result<()> {
         for term in terms {
+            if let Some(bits) = common.and_then(|common| common.get(term)) {
+                self.insert_all(bits);
+                continue;
+            }
             let postings = reader.inverted_index(term.field())?.read_block_postings(term, IndexRecordOption::Basic)?;
             if let Some(mut postings) = postings {
-                while !postings.docs().is_empty() {
-                    self.insert_sorted(postings.docs());
-                    postings.advance();
-                }
+                self.insert_postings(&mut postings);
             }
         }
         Ok(())
+    }
+
+    /// Sets the bits of every article of `postings`, read to their end.
+    pub fn insert_postings(&mut self, postings: &mut BlockSegmentPostings) {
+        while !postings.docs().is_empty() {
+            self.insert_sorted(postings.docs());
+            postings.advance();
+        }
+    }
+
+    /// Sets the bits set in `other`, a set of the same segment.
+    pub fn insert_all(&mut self, other: &Bits) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a |= b);
+    }
+
+    /// The memory its bits take.
+    pub fn bytes(&self) -> usize {
+        self.0.len() * std::mem::size_of::<u64>()
     }
 
     /// Sets the bits of every article of `docs`.

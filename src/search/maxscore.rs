@@ -23,6 +23,7 @@ use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 use super::bits::{Bits, ConstBits};
+use super::warmed::{SegmentTerms, Warmed};
 
 /// Most words a [`Words`] query may have.
 pub const MAX_WORDS: usize = 32;
@@ -134,15 +135,18 @@ impl Words {
 }
 
 impl WordsWeight {
-    /// Calls `callback` with each live article of `reader` that matches and scores more
-    /// than `threshold`, in order of document number; `callback` answers with the score
-    /// the next must beat. Articles that could not beat it may be passed over unscored.
-    /// `typos` are the segment's typo sets, as counting found them.
+    /// Calls `callback` with each live article of `reader` that matches and may enter the
+    /// results, in order of document number; `callback` answers with the blended score
+    /// (relevance times freshness) a result must now beat. `freshest` gives the most
+    /// freshness multiplies a score by in the run of articles holding a document, and
+    /// the first document after that run: articles that could not beat the blended score
+    /// even so may be passed over unscored, a whole run at a time. `typos` are the
+    /// segment's typo sets, as counting found them.
     pub fn for_each_pruning(
         &self,
         reader: &SegmentReader,
         mut typos: Vec<Bits>,
-        mut threshold: Score,
+        freshest: &dyn Fn(DocId) -> (Score, DocId),
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<()> {
         // The parts this segment has, in the same order, and the sums of their ceilings.
@@ -171,12 +175,40 @@ impl WordsWeight {
         };
         let (mut required, mut excluded) = (scorers(&self.required)?, scorers(&self.excluded)?);
         let alive = reader.alive_bitset();
+        let max_doc = reader.max_doc();
+        // The blended score to beat; the run of articles being looked at (from `from` to
+        // `end`), the most freshness multiplies by there, and so the plain score to beat.
+        let (mut lowest, mut from, mut end, mut factor) = (Score::MIN, 0, 0, 0.0);
+        let mut threshold = Score::MIN;
         // Parts before `essential` cannot bring in a result on their own.
-        let mut essential = reach.partition_point(|&reach| reach <= threshold);
-        while essential < parts.len() {
+        let mut essential = 0;
+        loop {
+            if from >= end {
+                if from >= max_doc {
+                    break;
+                }
+                (factor, end) = freshest(from);
+                threshold = if factor > 0.0 { lowest / factor } else { Score::MAX };
+                essential = reach.partition_point(|&reach| reach <= threshold);
+                if essential == parts.len() {
+                    // Nothing in this run can enter.
+                    from = end;
+                    continue;
+                }
+                // Parts that could not bring in a result before may have fallen behind.
+                for ((scorer, _), at) in parts.iter_mut().zip(docs.iter_mut()).skip(essential) {
+                    if *at < from {
+                        *at = scorer.seek(from);
+                    }
+                }
+            }
             let doc = docs[essential..].iter().copied().min().unwrap_or(TERMINATED);
             if doc == TERMINATED {
                 break;
+            }
+            if doc >= end {
+                from = doc;
+                continue;
             }
             let mut score: Score = 0.0;
             let mut matched = 0;
@@ -212,8 +244,12 @@ impl WordsWeight {
             {
                 continue;
             }
-            threshold = callback(doc, score);
+            lowest = callback(doc, score);
+            threshold = lowest / factor;
             essential = reach.partition_point(|&reach| reach <= threshold);
+            if essential == parts.len() {
+                from = end;
+            }
         }
         Ok(())
     }
@@ -221,17 +257,23 @@ impl WordsWeight {
 
 impl WordsWeight {
     /// Counts the live articles that match, in all segments.
-    pub fn count(&self, searcher: &Searcher) -> tantivy::Result<Counted> {
+    /// Common terms are read from their sets where `warmed` has them.
+    pub fn count(&self, searcher: &Searcher, warmed: &Warmed) -> tantivy::Result<Counted> {
         let mut counted = Counted { total: 0, typos: Vec::with_capacity(searcher.segment_readers().len()) };
         for reader in searcher.segment_readers() {
-            let (total, typos) = self.count_segment(reader)?;
+            let (total, typos) =
+                self.count_segment(reader, warmed.segment(reader.segment_id()).as_ref().map(|w| w.terms()))?;
             counted.total += total;
             counted.typos.push(typos);
         }
         Ok(counted)
     }
 
-    fn count_segment(&self, reader: &SegmentReader) -> tantivy::Result<(usize, Vec<Bits>)> {
+    fn count_segment(
+        &self,
+        reader: &SegmentReader,
+        common: Option<&SegmentTerms>,
+    ) -> tantivy::Result<(usize, Vec<Bits>)> {
         let max_doc = reader.max_doc();
         let mut found = Bits::new(max_doc, true);
         let mut each = Bits::new(max_doc, false);
@@ -242,11 +284,11 @@ impl WordsWeight {
                 Bits::default()
             } else {
                 let mut typo_set = Bits::new(max_doc, false);
-                typo_set.insert_terms(reader, typos)?;
+                typo_set.insert_terms(reader, typos, common)?;
                 each.copy_from(&typo_set);
                 typo_set
             };
-            each.insert_terms(reader, terms)?;
+            each.insert_terms(reader, terms, common)?;
             found.keep_only(&each);
             typo_sets.push(typo_set);
         }

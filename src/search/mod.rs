@@ -15,14 +15,17 @@ pub mod query;
 mod schema;
 mod searcher;
 mod top;
+mod warmed;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, ReloadPolicy};
+use tantivy::{Index, IndexReader, ReloadPolicy, Warmer};
 
 use schema::{Fields, INDEX_FORMAT};
+use warmed::Warmed;
 
 pub use highlight::HighlightTerms;
 pub use query::ParsedQuery;
@@ -140,6 +143,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     ranking: Ranking,
+    /// The reader's warmer: each segment's common terms and dates.
+    warmed: Arc<Warmed>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -196,8 +201,14 @@ impl SearchIndex {
 
     fn with_index(dir: &Path, index: Index, fields: Fields, ranking: Ranking) -> Result<Self, SearchError> {
         analysis::register(index.tokenizers());
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
-        Ok(Self { dir: dir.to_owned(), index, reader, fields, ranking })
+        let warmed = Arc::new(Warmed::new(fields.counted()));
+        let warmer: Arc<dyn Warmer> = warmed.clone();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .warmers(vec![Arc::downgrade(&warmer)])
+            .try_into()?;
+        Ok(Self { dir: dir.to_owned(), index, reader, fields, ranking, warmed })
     }
 
     /// The index directory.

@@ -87,4 +87,9 @@ impl Fields {
         };
         (builder.build(), fields)
     }
+
+    /// The fields whose terms a query's words match, and counting reads.
+    pub fn counted(&self) -> Vec<Field> {
+        vec![self.title, self.text, self.meta, self.title_key, self.text_key]
+    }
 }

@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use tantivy::collector::{Count, TopDocs};
@@ -95,6 +96,7 @@ impl SearchIndex {
             now: request.now.as_second(),
             from: built.from,
             until: built.until,
+            warmed: Arc::clone(&self.warmed),
         };
         let words = match (&built.words, request.sort) {
             (Some(words), SortOrder::Relevance) => Some(words.weight(&searcher)?),
@@ -103,7 +105,7 @@ impl SearchIndex {
         // Words ranked by MaxScore are counted apart; a page past the first is counted
         // first too, so that a page past the end (up to page 100,000) collects nothing.
         let mut found = match &words {
-            Some(words) => Some(words.count(&searcher)?),
+            Some(words) => Some(words.count(&searcher, &self.warmed)?),
             None => None,
         };
         let counted = match &found {

@@ -17,6 +17,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader}
 use super::Ranking;
 use super::maxscore::{Counted, WordsWeight};
 use super::schema::PUBLISHED_AT;
+use super::warmed::{Warmed, WarmedSegment};
 
 /// The `keep` best visible results, best first.
 pub struct FreshTop {
@@ -30,6 +31,8 @@ pub struct FreshTop {
     pub from: i64,
     /// See `from`.
     pub until: i64,
+    /// Each segment's dates, where worked out.
+    pub warmed: Arc<Warmed>,
 }
 
 impl Collector for FreshTop {
@@ -37,7 +40,13 @@ impl Collector for FreshTop {
     type Child = FreshTopSegment;
 
     fn for_segment(&self, segment_ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FreshTopSegment> {
-        let published = reader.fast_fields().i64(PUBLISHED_AT)?.first_or_default_col(self.now);
+        let published = match self.warmed.segment(reader.segment_id()) {
+            Some(warmed) => Published::Warmed(warmed),
+            None => Published::Column(
+                reader.fast_fields().i64(PUBLISHED_AT)?.first_or_default_col(self.now),
+                reader.max_doc(),
+            ),
+        };
         Ok(FreshTopSegment {
             keep: self.keep,
             ranking: self.ranking,
@@ -74,9 +83,10 @@ impl FreshTop {
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
         for ((ord, reader), typos) in searcher.segment_readers().iter().enumerate().zip(counted.into_typos()) {
             let mut segment = self.for_segment(ord as SegmentOrdinal, reader)?;
-            words.for_each_pruning(reader, typos, Score::MIN, &mut |doc, score| {
+            let freshest = segment.freshest();
+            words.for_each_pruning(reader, typos, &|doc| freshest.block(doc), &mut |doc, score| {
                 segment.collect(doc, score);
-                segment.lowest_kept().map_or(Score::MIN, |lowest| lowest / segment.ceiling)
+                segment.lowest_kept().unwrap_or(Score::MIN)
             })?;
             fruits.push(segment.harvest());
         }
@@ -91,7 +101,7 @@ pub struct FreshTopSegment {
     now: i64,
     from: i64,
     until: i64,
-    published: Arc<dyn ColumnValues<i64>>,
+    published: Published,
     /// The most freshness multiplies a score by: [`Ranking::freshness`]`(0)`.
     ceiling: Score,
     segment_ord: SegmentOrdinal,
@@ -104,6 +114,66 @@ impl FreshTopSegment {
     fn lowest_kept(&self) -> Option<Score> {
         (self.best.len() >= self.keep).then(|| self.best.peek().map_or(Score::MIN, |kept| kept.score))
     }
+
+    fn freshest(&self) -> Freshest {
+        Freshest {
+            published: self.published.clone(),
+            ranking: self.ranking,
+            now: self.now,
+            from: self.from,
+            until: self.until,
+        }
+    }
+}
+
+/// Where a segment's publication times are read.
+#[derive(Clone)]
+enum Published {
+    /// From the dates worked out for it.
+    Warmed(Arc<WarmedSegment>),
+    /// From its column, which has this many articles.
+    Column(Arc<dyn ColumnValues<i64>>, DocId),
+}
+
+impl Published {
+    fn get(&self, doc: DocId) -> i64 {
+        match self {
+            Published::Warmed(warmed) => warmed.dates().get(doc),
+            Published::Column(column, _) => column.get_val(doc),
+        }
+    }
+
+    /// The oldest and newest publication times of a run of articles holding `doc`, and
+    /// the first article after the run: a block of the warmed dates, or (unknown) the
+    /// whole segment.
+    fn block(&self, doc: DocId) -> ((i64, i64), DocId) {
+        match self {
+            Published::Warmed(warmed) => warmed.dates().block(doc),
+            Published::Column(_, max_doc) => ((i64::MIN, i64::MAX), *max_doc),
+        }
+    }
+}
+
+/// The most freshness can multiply a score by in each run of a segment's articles.
+pub struct Freshest {
+    published: Published,
+    ranking: Ranking,
+    now: i64,
+    from: i64,
+    until: i64,
+}
+
+impl Freshest {
+    /// The most freshness multiplies the score of a result in the run of articles holding
+    /// `doc` (0 when none of them is published in the dates shown), and the first article
+    /// after the run.
+    pub fn block(&self, doc: DocId) -> (Score, DocId) {
+        let ((oldest, newest), end) = self.published.block(doc);
+        if newest < self.from || oldest >= self.until {
+            return (0.0, end);
+        }
+        (self.ranking.freshness(self.now - newest.min(self.until - 1)), end)
+    }
 }
 
 impl SegmentCollector for FreshTopSegment {
@@ -115,7 +185,7 @@ impl SegmentCollector for FreshTopSegment {
         if self.lowest_kept().is_some_and(|lowest| score * self.ceiling <= lowest) {
             return;
         }
-        let at = self.published.get_val(doc);
+        let at = self.published.get(doc);
         if at < self.from || at >= self.until {
             return;
         }
@@ -166,15 +236,16 @@ mod tests {
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
     use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TEXT};
-    use tantivy::{Index, TantivyDocument, Term};
+    use tantivy::{Index, TantivyDocument, Term, Warmer};
 
     use super::*;
     use crate::search::maxscore::{Word, Words};
 
     /// Ranking by MaxScore, or with every match handed to the collector (alone or while
     /// counting), gives exactly what scoring every match and blending each score with
-    /// freshness gives, and [`WordsWeight::count`] counts what tantivy counts: over two
-    /// segments, with deleted articles, typos, a filter and an exclusion.
+    /// freshness gives, and [`WordsWeight::count`] counts what tantivy counts, with the
+    /// common terms' sets or without: over two segments, with deleted articles, typos, a
+    /// filter and an exclusion.
     #[test]
     fn ranking_without_scoring_everything_matches_scoring_everything() -> tantivy::Result<()> {
         let mut builder = Schema::builder();
@@ -202,7 +273,8 @@ mod tests {
             doc.add_text(title, pick(t, &mut next));
             doc.add_text(text, pick(b, &mut next));
             doc.add_text(kind, if next() % 3 == 0 { "a" } else { "b" });
-            doc.add_i64(published, now - (next() % (400 * 86_400)) as i64);
+            // Mostly oldest first, as the index is filled, with a few weeks' jitter.
+            doc.add_i64(published, now - (6000 - n) * 5_000 - (next() % (20 * 86_400)) as i64);
             writer.add_document(doc)?;
             if n == 3500 {
                 writer.commit()?;
@@ -216,6 +288,13 @@ mod tests {
         let searcher = index.reader()?.searcher();
         assert_eq!(searcher.segment_readers().len(), 2);
         let ranking = Ranking::default();
+        // With segments warmed, counting joins the common terms' sets and the ranking
+        // passes over blocks too old to hold a result; without, both read the postings
+        // and columns. Either way they find the same.
+        let warm = Arc::new(Warmed::new(vec![title, text]));
+        warm.warm(&searcher)?;
+        warm.wait_for(&searcher);
+        let cold = Arc::new(Warmed::new(vec![title, text]));
 
         let word = |w: &str, typos: &[&str]| Word {
             terms: vec![(Term::from_field_text(title, w), 3.0), (Term::from_field_text(text, w), 1.0)],
@@ -257,11 +336,11 @@ mod tests {
                 },
             ),
         ];
-        for (name, words) in &cases {
+        for ((name, words), warmed) in cases.iter().flat_map(|case| [(case, &warm), (case, &cold)]) {
             let query = as_boolean(words);
             let weight = words.weight(&searcher)?;
             for (keep, until) in [(1, now + 1), (6, now + 1), (13, now + 1), (6, now - 30 * 86_400)] {
-                let top = || FreshTop { keep, ranking, now, from: i64::MIN, until };
+                let top = || FreshTop { keep, ranking, now, from: i64::MIN, until, warmed: Arc::clone(warmed) };
                 let every = TopDocs::with_limit(keep).tweak_score(move |segment: &SegmentReader| {
                     let at = segment.fast_fields().i64(PUBLISHED_AT).map(|c| c.first_or_default_col(0));
                     move |doc: DocId, score: Score| {
@@ -271,7 +350,7 @@ mod tests {
                 });
                 let expected = addresses(searcher.search(&query, &every)?);
                 assert!(!expected.is_empty(), "{name} finds something");
-                let counted = weight.count(&searcher)?;
+                let counted = weight.count(&searcher, warmed)?;
                 let total = counted.total;
                 let ranked = addresses(top().rank(&searcher, &weight, counted)?);
                 assert_eq!(ranked, expected, "{name} by MaxScore, {keep} kept, until {until}");
