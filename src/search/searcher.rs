@@ -36,6 +36,7 @@ use super::pairs::phrase_pairs;
 use super::query::{Clause, FilterKind, ParsedQuery};
 use super::schema::{ID, PUBLISHED_AT};
 use super::top::FreshTop;
+use super::warmed::Warmed;
 use super::{SearchError, SearchIndex};
 
 /// Most index words one query word may match through typo tolerance.
@@ -132,7 +133,7 @@ impl SearchIndex {
             }
         };
         let addresses: Vec<DocAddress> = addresses.into_iter().skip(request.offset).collect();
-        let ids = article_ids(&searcher, &addresses)?;
+        let ids = article_ids(&searcher, &self.warmed, &addresses)?;
         Ok(SearchHits { ids, total: total as u64, highlight: plan.highlight })
     }
 
@@ -212,19 +213,15 @@ fn addresses<K>(ranked: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
     ranked.into_iter().map(|(_, address)| address).collect()
 }
 
-fn article_ids(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<i64>, SearchError> {
-    let mut columns = HashMap::new();
+fn article_ids(searcher: &Searcher, warmed: &Warmed, addresses: &[DocAddress]) -> Result<Vec<i64>, SearchError> {
     let mut ids = Vec::with_capacity(addresses.len());
     for address in addresses {
-        let column = match columns.entry(address.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(searcher.segment_reader(address.segment_ord).fast_fields().i64(ID)?)
-            }
+        let reader = searcher.segment_reader(address.segment_ord);
+        let id = match warmed.segment(reader.segment_id()) {
+            Some(warmed) => warmed.id(address.doc_id),
+            None => reader.fast_fields().i64(ID)?.first(address.doc_id),
         };
-        if let Some(id) = column.first(address.doc_id) {
-            ids.push(id);
-        }
+        ids.extend(id);
     }
     Ok(ids)
 }
@@ -306,7 +303,11 @@ impl<'a> Plan<'a> {
     /// Whether any article in the index is published at `at` or later.
     fn any_published_from(&self, at: i64) -> Result<bool, SearchError> {
         for segment in self.searcher.segment_readers() {
-            if segment.num_docs() > 0 && segment.fast_fields().i64(PUBLISHED_AT)?.max_value() >= at {
+            let newest = match self.index.warmed.segment(segment.segment_id()) {
+                Some(warmed) => warmed.dates().newest(),
+                None => segment.fast_fields().i64(PUBLISHED_AT)?.max_value(),
+            };
+            if segment.num_docs() > 0 && newest >= at {
                 return Ok(true);
             }
         }

@@ -240,6 +240,7 @@ mod tests {
 
     use super::*;
     use crate::search::maxscore::{Word, Words};
+    use crate::search::schema::ID;
 
     /// Ranking by MaxScore, or with every match handed to the collector (alone or while
     /// counting), gives exactly what scoring every match and blending each score with
@@ -249,7 +250,7 @@ mod tests {
     #[test]
     fn ranking_without_scoring_everything_matches_scoring_everything() -> tantivy::Result<()> {
         let mut builder = Schema::builder();
-        let id = builder.add_i64_field("id", INDEXED);
+        let id = builder.add_i64_field(ID, INDEXED | FAST);
         let title = builder.add_text_field("title", TEXT);
         let text = builder.add_text_field("text", TEXT);
         let kind = builder.add_text_field("kind", STRING);

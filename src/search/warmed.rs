@@ -4,16 +4,17 @@
 //!
 //! - The articles of each common term as one bit per article: counting a query's matches
 //!   joins these sets instead of decoding postings that cover much of the segment (a
-//!   word in one article of twenty is 5,000 postings in 100,000 articles, and its set
+//!   term in one article of 32 is over 3,000 postings in 100,000 articles, and its set
 //!   1,563 machine words).
-//! - Each article's publication time in a plain array, and the oldest and newest of
-//!   each block of [`BLOCK`] articles: the ranking reads an article's date without
-//!   decoding a column, and passes over the blocks too old to hold a result (see `top`).
+//! - Each article's store identity and publication time in plain arrays, read without
+//!   decoding a column, and the oldest and newest publication times of each block of
+//!   [`BLOCK`] articles: the ranking passes over the blocks too old to hold a result
+//!   (see `top`).
 //!
 //! It is a tantivy [`Warmer`]: segments are immutable, so this is worked out when a
 //! reload brings them in, on a thread of its own so that the reload never waits, and
-//! dropped once no searcher holds their segment. Until a segment's is ready, counting
-//! reads its postings and the ranking its date column, as they would without it.
+//! dropped once no searcher holds their segment. Until a segment is warmed, searches read
+//! its postings and columns, as they would without it.
 
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -25,7 +26,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, Warmer};
 
 use super::bits::Bits;
-use super::schema::PUBLISHED_AT;
+use super::schema::{ID, PUBLISHED_AT};
 
 /// A term is common in a segment when at least one article in this many has it.
 const COMMON_ONE_IN: u32 = 32;
@@ -40,11 +41,20 @@ pub const BLOCK: u32 = 128;
 pub struct WarmedSegment {
     terms: SegmentTerms,
     dates: Dates,
+    /// Each article's store identity.
+    ids: Box<[i64]>,
 }
 
 impl WarmedSegment {
     fn build(reader: &SegmentReader, fields: &[Field]) -> tantivy::Result<Self> {
-        Ok(Self { terms: SegmentTerms::build(reader, fields, COMMON_ONE_IN)?, dates: Dates::build(reader)? })
+        let column = reader.fast_fields().i64(ID)?;
+        let ids = (0..reader.max_doc()).map(|doc| column.first(doc).unwrap_or(0)).collect();
+        Ok(Self { terms: SegmentTerms::build(reader, fields, COMMON_ONE_IN)?, dates: Dates::build(reader)?, ids })
+    }
+
+    /// The store identity of article `doc`.
+    pub fn id(&self, doc: DocId) -> Option<i64> {
+        self.ids.get(doc as usize).copied()
     }
 
     /// The segment's common terms.
@@ -74,6 +84,11 @@ impl Dates {
             .map(|block| block.iter().fold((i64::MAX, i64::MIN), |(old, new), &at| (old.min(at), new.max(at))))
             .collect();
         Ok(Self { published, blocks })
+    }
+
+    /// The newest publication time of the segment.
+    pub fn newest(&self) -> i64 {
+        self.blocks.iter().map(|&(_, newest)| newest).max().unwrap_or(i64::MIN)
     }
 
     /// When article `doc` was published.
@@ -153,7 +168,8 @@ impl Warmed {
         self.0.segments.read().ok()?.get(&id)?.clone()
     }
 
-    /// Waits until every segment of `searcher` large enough is ready.
+    /// Waits until every segment of `searcher` large enough is ready; panics after ten
+    /// seconds.
     #[cfg(test)]
     pub fn wait_for(&self, searcher: &Searcher) {
         let ready = || {
@@ -162,7 +178,9 @@ impl Warmed {
                 .iter()
                 .all(|r| r.max_doc() < MIN_SEGMENT_ARTICLES || self.segment(r.segment_id()).is_some())
         };
+        let started = Instant::now();
         while !ready() {
+            assert!(started.elapsed().as_secs() < 10, "the segments were not warmed within ten seconds");
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
     }
@@ -176,7 +194,7 @@ impl Shared {
             match WarmedSegment::build(&reader, &self.fields) {
                 Ok(warmed) => {
                     let (count, bytes) = warmed.terms.size();
-                    let bytes = bytes + warmed.dates.bytes();
+                    let bytes = bytes + warmed.dates.bytes() + warmed.ids.len() * size_of::<i64>();
                     tracing::debug!(
                         segment = %id.short_uuid_string(),
                         articles = reader.max_doc(),
