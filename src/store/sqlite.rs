@@ -787,8 +787,8 @@ impl Store for SqliteStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let json = serde_json::to_string(ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let columns = if words < LEAD_WORDS { SUMMARY_WITH_LEAD } else { SUMMARY_WITH_TEXT };
+        let whole_text = words >= LEAD_WORDS;
+        let columns = if whole_text { SUMMARY_WITH_TEXT } else { SUMMARY_WITH_LEAD };
         // CROSS JOIN keeps the few ids as the outer loop: with a plain join SQLite may
         // walk every published article and parse the id list once for each.
         let sql = format!(
@@ -797,16 +797,31 @@ impl Store for SqliteStore {
             join = card_links_join!()
         );
         self.read(|conn| {
+            // Cards kept at this content version are of articles published by then, and
+            // stay so until the version changes; the others are read, and kept too.
+            let version = content_version(conn)?;
+            let found: Vec<Option<ArticleSummary>> = self
+                .kept
+                .summaries(version, ids, whole_text)
+                .into_iter()
+                .map(|card| card.filter(|card| card.published_at <= now))
+                .collect();
+            let missing = Kept::missing(ids, &found);
+            if missing.is_empty() {
+                return Ok(found.into_iter().flatten().collect());
+            }
+            let json = serde_json::to_string(&missing).map_err(|e| StoreError::Invalid(e.to_string()))?;
             let mut links = Vec::new();
-            let mut items = conn
+            let mut read = conn
                 .prepare_cached(&sql)
                 .map_err(db)?
                 .query_map(params![json, now.as_second()], |row| card_from_row(row, &mut links))
                 .map_err(db)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(db)?;
-            decorate(conn, &self.kept, content_version(conn)?, &links, &mut items)?;
-            Ok(items)
+            decorate(conn, &self.kept, version, &links, &mut read)?;
+            self.kept.keep_summaries(version, whole_text, &read);
+            Ok(Kept::fill(ids, found, &read))
         })
     }
 

@@ -321,6 +321,32 @@ async fn summaries_by_id_keep_the_order_asked_for_and_carry_bylines_and_tags() {
 }
 
 #[tokio::test]
+async fn a_search_result_card_read_before_is_not_given_before_its_time_or_once_unpublished() {
+    for b in backends("a_search_result_card_read_before_is_not_given_before_its_time_or_once_unpublished").await {
+        let mut story = draft("story", "A B", "Kazakhstan", at(5));
+        b.store.save_articles(vec![story.clone()], at(1)).await.expect("save");
+        let id = b.store.article_stamps().await.expect("stamps")[0].id;
+        let slugs = |cards: Vec<ArticleSummary>| -> Vec<String> {
+            cards.iter().map(|card| card.slug.as_str().to_owned()).collect()
+        };
+        assert!(b.store.published_summaries(&[id], at(2), 500).await.expect("early").is_empty(), "{}", b.name);
+        let shown = b.store.published_summaries(&[id], at(6), 500).await.expect("public");
+        assert_eq!(slugs(shown), ["story"], "{}: public", b.name);
+        let again = b.store.published_summaries(&[id], at(6), 500).await.expect("again");
+        assert_eq!(slugs(again), ["story"], "{}: read again", b.name);
+        assert!(
+            b.store.published_summaries(&[id], at(4), 500).await.expect("asked as of before").is_empty(),
+            "{}: not public yet as of an earlier time",
+            b.name
+        );
+        story.status = Status::Draft;
+        b.store.save_articles(vec![story], at(7)).await.expect("unpublish");
+        assert!(b.store.published_summaries(&[id], at(8), 500).await.expect("gone").is_empty(), "{}", b.name);
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn a_cards_bylines_and_tags_follow_every_change_to_its_links_in_their_order() {
     for b in backends("a_cards_bylines_and_tags_follow_every_change_to_its_links_in_their_order").await {
         let card = |cards: Vec<qalam::domain::article::ArticleSummary>| -> (Vec<String>, Vec<String>) {
@@ -379,15 +405,18 @@ async fn a_card_read_before_shows_each_later_change_to_its_article_bylines_and_t
     for b in backends("a_card_read_before_shows_each_later_change_to_its_article_bylines_and_tags").await {
         let mut story = draft("story", "A B", "Kazakhstan", at(1));
         b.store.save_articles(vec![story.clone()], at(2)).await.expect("save");
-        // The home page's teaser, a listing's 500-word excerpt and a country block.
+        // The home page's teaser, a listing's 500-word excerpt, a country block and a
+        // search result.
         let cards = || async {
             let latest = b.store.latest_published(&ListingFilter::All, at(9), 1, 40).await.expect("latest");
             let listed = b.store.list_published(&ListingFilter::All, at(9), 0, 6, 500).await.expect("listing");
             let blocks = b.store.latest_by_tag_kind(TagKind::Country, 3, at(9), 40).await.expect("blocks");
             let blocks = blocks.iter().flat_map(|block| &block.items);
-            latest.iter().chain(&listed.items).chain(blocks).map(card_line).collect::<Vec<_>>()
+            let ids: Vec<i64> = latest.iter().map(|card| card.id).collect();
+            let found = b.store.published_summaries(&ids, at(9), 500).await.expect("search results");
+            latest.iter().chain(&listed.items).chain(blocks).chain(&found).map(card_line).collect::<Vec<_>>()
         };
-        let each = |line: &str| vec![line.to_owned(); 3];
+        let each = |line: &str| vec![line.to_owned(); 4];
         assert_eq!(cards().await, each("Headline of story by A B in Kazakhstan, Water"), "{}: as saved", b.name);
         assert_eq!(cards().await, each("Headline of story by A B in Kazakhstan, Water"), "{}: read again", b.name);
 
