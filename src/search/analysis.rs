@@ -349,7 +349,7 @@ fn not_ascii_word_bytes(x: u64) -> u64 {
     let low = x & !TOP;
     let within =
         |v: u64, first: u8, last: u8| (v + ONES * u64::from(0x80 - first)) & !(v + ONES * u64::from(0x7f - last)) & TOP;
-    let word = within(low | ONES * 0x20, b'a', b'z') | within(low, b'0', b'9');
+    let word = within(low | (ONES * 0x20), b'a', b'z') | within(low, b'0', b'9');
     (!word | x) & TOP
 }
 
