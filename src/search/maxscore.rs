@@ -202,12 +202,11 @@ impl WordsWeight {
                     }
                 }
             }
+            // Past this run, the next is looked at with its own score to beat: a newer run
+            // may let in what the parts passed over here bring, so none is jumped.
             let doc = docs[essential..].iter().copied().min().unwrap_or(TERMINATED);
-            if doc == TERMINATED {
-                break;
-            }
             if doc >= end {
-                from = doc;
+                from = end;
                 continue;
             }
             let mut score: Score = 0.0;

@@ -368,6 +368,69 @@ mod tests {
         Ok(())
     }
 
+    /// A newer block of articles is looked at even when the next strong match lies beyond
+    /// it: there an article matched only by a word's cheaper terms may enter, freshness
+    /// lifting it over a stronger but older match. The headline's weight is swept so that
+    /// some value puts the newest strong match just above what the body alone can score.
+    #[test]
+    fn a_newer_block_is_looked_at_even_when_the_next_strong_match_lies_beyond_it() -> tantivy::Result<()> {
+        let mut builder = Schema::builder();
+        let id = builder.add_i64_field(ID, INDEXED | FAST);
+        let title = builder.add_text_field("title", TEXT);
+        let text = builder.add_text_field("text", TEXT);
+        let published = builder.add_i64_field(PUBLISHED_AT, INDEXED | FAST);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+        let now: i64 = 1_000_000_000;
+        let articles: i64 = 2300;
+        for n in 0..articles {
+            let (headline, body) = match n {
+                0 | 1000 | 2000 => ("dam", "dam a b c d e f g"),
+                2299 => ("x", "dam dam dam dam dam dam dam dam"),
+                _ => ("x", "a b c d e f g h"),
+            };
+            let mut doc = TantivyDocument::new();
+            doc.add_i64(id, n);
+            doc.add_text(title, headline);
+            doc.add_text(text, body);
+            // Oldest first, twelve hours apart.
+            doc.add_i64(published, now - (articles - n) * 12 * 3600);
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        let searcher = index.reader()?.searcher();
+        let warmed = Arc::new(Warmed::new(vec![title, text]));
+        warmed.warm(&searcher)?;
+        warmed.wait_for(&searcher);
+        let ranking = Ranking::default();
+        for step in 0..200 {
+            let boost = 0.5 + step as f32 * 0.01;
+            let words = Words {
+                words: vec![Word {
+                    terms: vec![
+                        (Term::from_field_text(title, "dam"), boost),
+                        (Term::from_field_text(text, "dam"), 1.0),
+                    ],
+                    typos: None,
+                }],
+                required: vec![],
+                excluded: vec![],
+            };
+            let every = TopDocs::with_limit(1).tweak_score(move |segment: &SegmentReader| {
+                let at = segment.fast_fields().i64(PUBLISHED_AT).map(|c| c.first_or_default_col(0));
+                move |doc: DocId, score: Score| {
+                    score * ranking.freshness(now - at.as_ref().map_or(0, |c| c.get_val(doc)))
+                }
+            });
+            let expected = addresses(searcher.search(&as_boolean(&words), &every)?);
+            let top = FreshTop { keep: 1, ranking, now, from: i64::MIN, until: now + 1, warmed: Arc::clone(&warmed) };
+            let weight = words.weight(&searcher)?;
+            let ranked = addresses(top.rank(&searcher, &weight, weight.count(&searcher, &warmed)?)?);
+            assert_eq!(ranked, expected, "headline weight {boost}");
+        }
+        Ok(())
+    }
+
     /// The boolean query tantivy scores as [`Words`] are scored.
     fn as_boolean(words: &Words) -> BooleanQuery {
         let mut all: Vec<(Occur, Box<dyn Query>)> = Vec::new();
