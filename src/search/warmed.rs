@@ -35,7 +35,7 @@ const COMMON_ONE_IN: u32 = 32;
 const MIN_SEGMENT_ARTICLES: u32 = 2048;
 
 /// Articles in a block of publication times.
-pub const BLOCK: u32 = 128;
+const BLOCK: u32 = 128;
 
 /// What is worked out for one segment.
 pub struct WarmedSegment {
@@ -110,12 +110,11 @@ impl Dates {
 }
 
 /// The common terms of one segment, each with its articles.
-#[derive(Default)]
 pub struct SegmentTerms(FxHashMap<Term, Bits>);
 
 impl SegmentTerms {
     /// Works out the terms of `fields` that at least one article in `one_in` has.
-    pub fn build(reader: &SegmentReader, fields: &[Field], one_in: u32) -> tantivy::Result<Self> {
+    fn build(reader: &SegmentReader, fields: &[Field], one_in: u32) -> tantivy::Result<Self> {
         let least = (reader.max_doc() / one_in.max(1)).max(1);
         let mut terms = FxHashMap::default();
         for &field in fields {
@@ -123,10 +122,10 @@ impl SegmentTerms {
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let info = stream.value();
-                let Ok(text) = std::str::from_utf8(stream.key()) else { continue };
                 if info.doc_freq < least {
                     continue;
                 }
+                let Ok(text) = std::str::from_utf8(stream.key()) else { continue };
                 let mut postings = inverted.read_block_postings_from_terminfo(info, IndexRecordOption::Basic)?;
                 let mut bits = Bits::new(reader.max_doc(), false);
                 bits.insert_postings(&mut postings);
