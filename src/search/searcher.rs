@@ -15,12 +15,14 @@
 //! whatever the filters and exclusions; a phrase is ranked while counted, every match
 //! scored.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
 
 use jiff::Timestamp;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery, TermSetQuery,
@@ -36,7 +38,7 @@ use super::pairs::phrase_pairs;
 use super::query::{Clause, FilterKind, ParsedQuery};
 use super::schema::{ID, PUBLISHED_AT};
 use super::top::FreshTop;
-use super::warmed::Warmed;
+use super::warmed::{Warmed, WarmedSegment};
 use super::{SearchError, SearchIndex};
 
 /// Most index words one query word may match through typo tolerance.
@@ -214,14 +216,28 @@ fn addresses<K>(ranked: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
 }
 
 fn article_ids(searcher: &Searcher, warmed: &Warmed, addresses: &[DocAddress]) -> Result<Vec<i64>, SearchError> {
+    // Each segment's ids, looked up once: from its warmed array, or its column.
+    enum Ids {
+        Warmed(Arc<WarmedSegment>),
+        Column(Column<i64>),
+    }
+    let mut segments = HashMap::new();
     let mut ids = Vec::with_capacity(addresses.len());
     for address in addresses {
-        let reader = searcher.segment_reader(address.segment_ord);
-        let id = match warmed.segment(reader.segment_id()) {
-            Some(warmed) => warmed.id(address.doc_id),
-            None => reader.fast_fields().i64(ID)?.first(address.doc_id),
+        let of_segment = match segments.entry(address.segment_ord) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let reader = searcher.segment_reader(address.segment_ord);
+                entry.insert(match warmed.segment(reader.segment_id()) {
+                    Some(warmed) => Ids::Warmed(warmed),
+                    None => Ids::Column(reader.fast_fields().i64(ID)?),
+                })
+            }
         };
-        ids.extend(id);
+        ids.extend(match of_segment {
+            Ids::Warmed(warmed) => warmed.id(address.doc_id),
+            Ids::Column(column) => column.first(address.doc_id),
+        });
     }
     Ok(ids)
 }
