@@ -21,6 +21,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
+use std::iter::Peekable;
 
 use rustc_hash::FxBuildHasher;
 use tantivy::tokenizer::{
@@ -406,7 +407,7 @@ impl TokenStream for WordStream {
     }
 }
 
-/// A word of a text, as [`word_spans`] finds it.
+/// A word of a text, as [`WordSpans`] finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WordSpan {
     /// Byte offset of its first character.
@@ -424,86 +425,159 @@ impl WordSpan {
     }
 }
 
-/// The words of `text` in order: runs of letters and digits, apostrophes between letters
+/// The words of a text in order: runs of letters and digits, apostrophes between letters
 /// kept inside; with `compounds`, each hyphenated word is also given joined, just before
-/// its first part. Words longer than [`MAX_WORD_BYTES`] are left out.
-pub fn word_spans(text: &str, compounds: bool) -> Vec<WordSpan> {
-    // Each word's range, and whether a single hyphen joins it to the word before (room
-    // for a word every six bytes, about what prose has, so the list seldom grows).
-    let mut words: Vec<(usize, usize, bool)> = Vec::with_capacity(text.len() / 6 + 1);
-    let mut start: Option<usize> = None;
-    let mut joined = false;
-    let char_at = |at: usize| text.get(at..).and_then(|rest| rest.chars().next());
-    let bytes = text.as_bytes();
-    // Whether a word character starts at `at`; ASCII, most of most texts, by its byte.
-    let word_at = |at: usize| match bytes.get(at) {
-        Some(&byte) if byte.is_ascii() => ASCII_WORD[usize::from(byte)],
-        Some(_) => char_at(at).is_some_and(is_word_char),
-        None => false,
-    };
-    let mut at = 0;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        let c = if byte.is_ascii() {
-            if ASCII_WORD[usize::from(byte)] {
-                start.get_or_insert(at);
-                at += 1 + ascii_word_run(&bytes[at + 1..]);
-                continue;
-            }
-            char::from(byte)
-        } else {
-            let Some(c) = char_at(at) else { break };
-            if is_word_char(c) {
-                start.get_or_insert(at);
-                at += c.len_utf8();
-                continue;
-            }
-            c
-        };
-        let i = at;
-        at += c.len_utf8();
-        let Some(from) = start.take() else {
-            joined = false;
-            continue;
-        };
-        let next_is_word = word_at(at);
-        if is_apostrophe(c) && next_is_word {
-            // An apostrophe inside a word belongs to it.
-            start = Some(from);
-        } else {
-            words.push((from, i, joined));
-            joined = is_hyphen(c) && next_is_word;
-        }
-    }
-    if let Some(from) = start {
-        words.push((from, text.len(), joined));
+/// its first part. Words longer than [`MAX_WORD_BYTES`] are left out. Found as they are
+/// asked for, so that a highlighter marks a text in one pass without a list of its words.
+pub struct WordSpans<'a> {
+    text: &'a str,
+    runs: Peekable<Runs<'a>>,
+    compounds: bool,
+    /// The joined form and the parts of a hyphenated word still to give, last first.
+    queued: Vec<WordSpan>,
+}
+
+impl<'a> WordSpans<'a> {
+    /// The words of `text`, hyphenated words also joined if `compounds`.
+    pub fn new(text: &'a str, compounds: bool) -> Self {
+        Self { text, runs: Runs { text, at: 0, joined: false }.peekable(), compounds, queued: Vec::new() }
     }
 
-    let mut out = Vec::with_capacity(words.len() + words.len() / 8);
-    let mut i = 0;
-    while i < words.len() {
-        let chain = 1 + words[i + 1..].iter().take_while(|w| w.2).count();
-        let parts = &words[i..i + chain];
-        if compounds && (2..=MAX_COMPOUND_PARTS).contains(&chain) {
-            let joined: String = parts.iter().map(|&(from, to, _)| &text[from..to]).collect();
+    /// Queues a hyphenated word whose first part is `first`, and the parts after it.
+    fn queue_compound(&mut self, first: (usize, usize)) {
+        let mut parts = vec![first];
+        while let Some((from, to, _)) = self.runs.next_if(|run| run.2) {
+            parts.push((from, to));
+        }
+        let fitting = |&&(from, to): &&(usize, usize)| to - from <= MAX_WORD_BYTES;
+        self.queued.extend(parts.iter().rev().filter(fitting).map(|&(from, to)| WordSpan { from, to, joined: None }));
+        if parts.len() <= MAX_COMPOUND_PARTS {
+            let joined: String = parts.iter().map(|&(from, to)| &self.text[from..to]).collect();
             if joined.len() <= MAX_WORD_BYTES {
-                out.push(WordSpan { from: parts[0].0, to: parts[chain - 1].1, joined: Some(joined) });
+                let (from, to) = (parts[0].0, parts[parts.len() - 1].1);
+                self.queued.push(WordSpan { from, to, joined: Some(joined) });
             }
         }
-        out.extend(parts.iter().filter(|&&(from, to, _)| to - from <= MAX_WORD_BYTES).map(|&(from, to, _)| WordSpan {
-            from,
-            to,
-            joined: None,
-        }));
-        i += chain;
     }
-    out
+}
+
+impl Iterator for WordSpans<'_> {
+    type Item = WordSpan;
+
+    #[inline]
+    fn next(&mut self) -> Option<WordSpan> {
+        loop {
+            if let Some(span) = self.queued.pop() {
+                return Some(span);
+            }
+            let (from, to, _) = self.runs.next()?;
+            if self.compounds && self.runs.peek().is_some_and(|run| run.2) {
+                self.queue_compound((from, to));
+            } else if to - from <= MAX_WORD_BYTES {
+                return Some(WordSpan { from, to, joined: None });
+            }
+        }
+    }
+}
+
+/// The runs of word characters of a text: each one's range, and whether a single hyphen
+/// joins it to the one before.
+struct Runs<'a> {
+    text: &'a str,
+    /// Where the scan stands.
+    at: usize,
+    /// Whether the run the scan may be at follows a hyphen that ends the run before.
+    joined: bool,
+}
+
+impl Runs<'_> {
+    /// Whether a word character starts at `at`; ASCII, most of most texts, by its byte.
+    fn word_at(&self, at: usize) -> bool {
+        match self.text.as_bytes().get(at) {
+            Some(&byte) if byte.is_ascii() => ASCII_WORD[usize::from(byte)],
+            Some(_) => self.text.get(at..).and_then(|rest| rest.chars().next()).is_some_and(is_word_char),
+            None => false,
+        }
+    }
+}
+
+impl Iterator for Runs<'_> {
+    type Item = (usize, usize, bool);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        // Most of most texts: ASCII between words, skipped a byte at a time (a character
+        // between words that is not part of a hyphenated word breaks the chain), then a
+        // run of ASCII letters and digits ended by an ASCII byte that can neither join it
+        // to the next run nor belong to it, or by the end.
+        while let Some(&byte) = bytes.get(self.at)
+            && byte.is_ascii()
+            && !ASCII_WORD[usize::from(byte)]
+        {
+            self.at += 1;
+            self.joined = false;
+        }
+        let mut start: Option<usize> = None;
+        if bytes.get(self.at).is_some_and(|&byte| ASCII_WORD[usize::from(byte)]) {
+            let from = self.at;
+            let to = from + 1 + ascii_word_run(&bytes[from + 1..]);
+            match bytes.get(to) {
+                Some(&after) if after.is_ascii() && !matches!(after, b'\'' | b'`' | b'-') => {
+                    self.at = to + 1;
+                    return Some((from, to, std::mem::take(&mut self.joined)));
+                }
+                None => {
+                    self.at = to;
+                    return Some((from, to, std::mem::take(&mut self.joined)));
+                }
+                Some(_) => {
+                    start = Some(from);
+                    self.at = to;
+                }
+            }
+        }
+        while self.at < bytes.len() {
+            let at = self.at;
+            let byte = bytes[at];
+            let c = if byte.is_ascii() {
+                if ASCII_WORD[usize::from(byte)] {
+                    start.get_or_insert(at);
+                    self.at = at + 1 + ascii_word_run(&bytes[at + 1..]);
+                    continue;
+                }
+                char::from(byte)
+            } else {
+                let Some(c) = self.text.get(at..).and_then(|rest| rest.chars().next()) else { break };
+                if is_word_char(c) {
+                    start.get_or_insert(at);
+                    self.at = at + c.len_utf8();
+                    continue;
+                }
+                c
+            };
+            self.at = at + c.len_utf8();
+            let Some(from) = start else {
+                self.joined = false;
+                continue;
+            };
+            let next_is_word = self.word_at(self.at);
+            if is_apostrophe(c) && next_is_word {
+                // An apostrophe inside a word belongs to it.
+                continue;
+            }
+            let joined = std::mem::replace(&mut self.joined, is_hyphen(c) && next_is_word);
+            return Some((from, at, joined));
+        }
+        self.at = bytes.len();
+        let from = start?;
+        Some((from, bytes.len(), std::mem::take(&mut self.joined)))
+    }
 }
 
 fn split_words(text: &str, compounds: bool) -> Vec<Token> {
     let mut position = 0;
-    word_spans(text, compounds)
-        .into_iter()
+    WordSpans::new(text, compounds)
         .map(|span| {
             // A joined form stands at the position of its first part.
             let at = position;
@@ -790,7 +864,7 @@ mod tests {
     #[test]
     fn word_spans_cut_mixed_scripts_at_their_boundaries() {
         let text = "Токаев‐Ata: d\u{2019}Arc, 2025 x-";
-        let found = word_spans(text, true);
+        let found: Vec<WordSpan> = WordSpans::new(text, true).collect();
         let spans: Vec<(&str, Option<&str>)> =
             found.iter().map(|s| (&text[s.from..s.to], s.joined.as_deref())).collect();
         assert_eq!(

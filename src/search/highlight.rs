@@ -5,10 +5,10 @@
 
 use std::cell::RefCell;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
 
-use super::analysis::{WordMap, exact_analyzer, exact_fold, latin_key, stemmer_for, tokens, word_spans};
+use super::analysis::{WordMap, WordSpans, exact_analyzer, exact_fold, latin_key, stemmer_for, tokens};
 use crate::domain::article::Language;
 use crate::render::escape_into;
 
@@ -55,44 +55,72 @@ impl HighlightTerms {
 pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
     exact: FxHashMap<Option<StemLanguage>, TextAnalyzer>,
-    seen: FxHashMap<Option<StemLanguage>, WordMap<bool>>,
+    seen: FxHashMap<Option<StemLanguage>, Seen>,
+}
+
+/// What a highlighter decided about the words of texts stemmed one way.
+struct Seen {
+    /// Words of up to eight bytes, most words, by their bytes as one number: hashed
+    /// and compared without reading them again.
+    short: FxHashMap<u64, bool>,
+    /// Longer words.
+    long: WordMap<bool>,
+}
+
+impl Seen {
+    /// Room for the distinct words of a page of results, about, so that the tables seldom grow.
+    fn new() -> Self {
+        Seen { short: FxHashMap::with_capacity_and_hasher(1024, FxBuildHasher), long: WordMap::default() }
+    }
+
+    /// Whether `word` matches, worked out by `decide` the first time it is asked.
+    fn decide(&mut self, word: &str, decide: impl FnOnce() -> bool) -> bool {
+        match short_key(word) {
+            Some(key) => *self.short.entry(key).or_insert_with(decide),
+            None => match self.long.get(word) {
+                Some(&hit) => hit,
+                None => {
+                    let hit = decide();
+                    self.long.insert(word.to_owned(), hit);
+                    hit
+                }
+            },
+        }
+    }
+}
+
+/// A word of up to eight bytes as one number, its bytes in order and zeros after them:
+/// no word has a zero byte, so no two words share a number.
+fn short_key(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    (bytes.len() <= 8).then(|| bytes.iter().rev().fold(0, |key, &byte| (key << 8) | u64::from(byte)))
 }
 
 impl Highlighter<'_> {
     /// `text` as HTML, escaped, with matched words inside `<mark>`.
     pub fn mark(&mut self, text: &str, language: &Language) -> String {
-        let mut ranges = Vec::new();
+        let mut html = String::with_capacity(text.len() + text.len() / 16);
+        // The end of the text written so far.
+        let mut done = 0;
         if !self.terms.is_empty() {
             let stem = stemmer_for(language);
-            let mut seen = self.seen.remove(&stem).unwrap_or_default();
-            for span in word_spans(text, true) {
+            let mut seen = self.seen.remove(&stem).unwrap_or_else(Seen::new);
+            for span in WordSpans::new(text, true) {
+                // A part of a hyphenated word marked whole is marked already.
+                if span.to <= done {
+                    continue;
+                }
                 let word = span.text(text);
-                let hit = match seen.get(word) {
-                    Some(&hit) => hit,
-                    None => {
-                        let hit = self.matches(word, stem);
-                        seen.insert(word.to_owned(), hit);
-                        hit
-                    }
-                };
-                if hit {
-                    ranges.push((span.from, span.to));
+                if seen.decide(word, || self.matches(word, stem)) {
+                    let from = span.from.max(done);
+                    escape_into(&text[done..from], &mut html);
+                    html.push_str("<mark>");
+                    escape_into(&text[from..span.to], &mut html);
+                    html.push_str("</mark>");
+                    done = span.to;
                 }
             }
             self.seen.insert(stem, seen);
-        }
-        let mut html = String::with_capacity(text.len() + ranges.len() * 13);
-        let mut done = 0;
-        for (from, to) in ranges {
-            if to <= done {
-                continue;
-            }
-            let from = from.max(done);
-            escape_into(&text[done..from], &mut html);
-            html.push_str("<mark>");
-            escape_into(&text[from..to], &mut html);
-            html.push_str("</mark>");
-            done = to;
         }
         escape_into(&text[done..], &mut html);
         html
