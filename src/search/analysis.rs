@@ -504,39 +504,49 @@ impl Runs<'_> {
 impl Iterator for Runs<'_> {
     type Item = (usize, usize, bool);
 
+    /// Most of most texts take the first steps: ASCII between words, skipped a byte at a
+    /// time (a character between words that is not part of a hyphenated word breaks the
+    /// chain), then a run of ASCII letters and digits ended by an ASCII byte that can
+    /// neither join it to the next run nor belong to it, or by the end. Anything else is
+    /// read by [`Runs::next_any`], from the start of the run.
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let bytes = self.text.as_bytes();
-        // Most of most texts: ASCII between words, skipped a byte at a time (a character
-        // between words that is not part of a hyphenated word breaks the chain), then a
-        // run of ASCII letters and digits ended by an ASCII byte that can neither join it
-        // to the next run nor belong to it, or by the end.
-        while let Some(&byte) = bytes.get(self.at)
+        let mut at = self.at;
+        while let Some(&byte) = bytes.get(at)
             && byte.is_ascii()
             && !ASCII_WORD[usize::from(byte)]
         {
-            self.at += 1;
-            self.joined = false;
+            at += 1;
         }
-        let mut start: Option<usize> = None;
-        if bytes.get(self.at).is_some_and(|&byte| ASCII_WORD[usize::from(byte)]) {
-            let from = self.at;
-            let to = from + 1 + ascii_word_run(&bytes[from + 1..]);
+        if at != self.at {
+            self.joined = false;
+            self.at = at;
+        }
+        if bytes.get(at).is_some_and(|&byte| ASCII_WORD[usize::from(byte)]) {
+            let to = at + 1 + ascii_word_run(&bytes[at + 1..]);
             match bytes.get(to) {
                 Some(&after) if after.is_ascii() && !matches!(after, b'\'' | b'`' | b'-') => {
                     self.at = to + 1;
-                    return Some((from, to, std::mem::take(&mut self.joined)));
+                    return Some((at, to, std::mem::take(&mut self.joined)));
                 }
                 None => {
                     self.at = to;
-                    return Some((from, to, std::mem::take(&mut self.joined)));
+                    return Some((at, to, std::mem::take(&mut self.joined)));
                 }
-                Some(_) => {
-                    start = Some(from);
-                    self.at = to;
-                }
+                Some(_) => {}
             }
         }
+        self.next_any()
+    }
+}
+
+impl Runs<'_> {
+    /// The next run, whatever the characters.
+    #[inline(never)]
+    fn next_any(&mut self) -> Option<(usize, usize, bool)> {
+        let bytes = self.text.as_bytes();
+        let mut start: Option<usize> = None;
         while self.at < bytes.len() {
             let at = self.at;
             let byte = bytes[at];
@@ -859,6 +869,26 @@ mod tests {
         }
         assert_eq!(ascii_word_run(b""), 0);
         assert_eq!(ascii_word_run(b"Tokayev, Almaty"), 7);
+    }
+
+    /// Every text of up to five characters from letters, ASCII and other separators,
+    /// apostrophes and hyphens: the runs the ASCII steps find, falling back where they
+    /// must, are the runs the scan of any character finds.
+    #[test]
+    fn runs_found_by_the_ascii_steps_are_those_of_the_scan_of_any_character() {
+        let alphabet = ['a', 'Z', '7', ' ', '.', '\'', '`', '-', 'ж', '\u{2019}', '\u{2010}', '«'];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> =
+                texts.iter().flat_map(|text| alphabet.iter().map(move |c| format!("{text}{c}"))).collect();
+            for text in &longer {
+                let fast: Vec<_> = Runs { text, at: 0, joined: false }.collect();
+                let mut any = Runs { text, at: 0, joined: false };
+                let slow: Vec<_> = std::iter::from_fn(|| any.next_any()).collect();
+                assert_eq!(fast, slow, "{text:?}");
+            }
+            texts = longer;
+        }
     }
 
     #[test]

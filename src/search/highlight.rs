@@ -42,7 +42,7 @@ impl HighlightTerms {
     /// A highlighter for the results of one page, which remembers what it decided about
     /// each word so that the words every excerpt repeats are analysed once.
     pub fn highlighter(&self) -> Highlighter<'_> {
-        Highlighter { terms: self, exact: FxHashMap::default(), seen: FxHashMap::default() }
+        Highlighter { terms: self, seen: FxHashMap::default() }
     }
 
     /// `text` as HTML, escaped, with matched words inside `<mark>`.
@@ -54,7 +54,6 @@ impl HighlightTerms {
 /// Marks matched words, remembering its decisions (see [`HighlightTerms::highlighter`]).
 pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
-    exact: FxHashMap<Option<StemLanguage>, TextAnalyzer>,
     seen: FxHashMap<Option<StemLanguage>, Seen>,
 }
 
@@ -127,17 +126,16 @@ impl Highlighter<'_> {
     }
 
     /// Whether one word (as written in a text stemmed with `stem`) matches the query.
-    fn matches(&mut self, word: &str, stem: Option<StemLanguage>) -> bool {
+    fn matches(&self, word: &str, stem: Option<StemLanguage>) -> bool {
         let terms = self.terms;
-        let exact = &mut self.exact;
-        analysed(word, |folded, key| {
-            if !terms.exact.is_empty() && terms.heads.contains(head(folded)) {
-                let analyzer = exact.entry(stem).or_insert_with(|| exact_analyzer(stem));
-                if tokens(analyzer, word).iter().any(|t| terms.exact.contains(&t.text)) {
-                    return true;
-                }
+        analysed(word, |analysis| {
+            if !terms.exact.is_empty()
+                && terms.heads.contains(head(&analysis.folded))
+                && analysis.exact(word, stem).iter().any(|form| terms.exact.contains(form))
+            {
+                return true;
             }
-            !key.is_empty() && terms.keys.contains(key)
+            !analysis.key.is_empty() && terms.keys.contains(&*analysis.key)
         })
     }
 }
@@ -145,28 +143,60 @@ impl Highlighter<'_> {
 /// Words whose analysis a thread keeps before it starts afresh.
 const MAX_ANALYSED: usize = 50_000;
 
-thread_local! {
-    /// Each word's exact fold and Latin key, as this thread worked them out: they depend
-    /// on the word alone, and result pages repeat most of their words. Per thread, so
-    /// that no request waits for another.
-    static ANALYSED: RefCell<WordMap<(Box<str>, Box<str>)>> = RefCell::new(WordMap::default());
+/// What a word is to the index, whatever the query.
+struct Analysis {
+    /// Its exact fold.
+    folded: Box<str>,
+    /// Its Latin key.
+    key: Box<str>,
+    /// Its exact forms in texts stemmed each way asked for so far.
+    stemmed: Vec<(Option<StemLanguage>, Box<[String]>)>,
 }
 
-/// Calls `with` with `word`'s exact fold and Latin key.
-fn analysed<R>(word: &str, with: impl FnOnce(&str, &str) -> R) -> R {
+impl Analysis {
+    /// `word`'s exact forms in a text stemmed with `stem`, worked out the first time.
+    fn exact(&mut self, word: &str, stem: Option<StemLanguage>) -> &[String] {
+        let at = match self.stemmed.iter().position(|(language, _)| *language == stem) {
+            Some(at) => at,
+            None => {
+                let forms = EXACT.with(|cell| {
+                    let mut analyzers = cell.borrow_mut();
+                    let analyzer = analyzers.entry(stem).or_insert_with(|| exact_analyzer(stem));
+                    tokens(analyzer, word).into_iter().map(|token| token.text).collect()
+                });
+                self.stemmed.push((stem, forms));
+                self.stemmed.len() - 1
+            }
+        };
+        &self.stemmed[at].1
+    }
+}
+
+thread_local! {
+    /// Each word's analysis, as this thread worked it out: it depends on the word alone,
+    /// and result pages repeat most of their words. Per thread, so that no request waits
+    /// for another.
+    static ANALYSED: RefCell<WordMap<Analysis>> = RefCell::new(WordMap::default());
+    /// This thread's exact analyzers, by stemmer.
+    static EXACT: RefCell<FxHashMap<Option<StemLanguage>, TextAnalyzer>> = RefCell::new(FxHashMap::default());
+}
+
+/// Calls `with` with `word`'s analysis.
+fn analysed<R>(word: &str, with: impl FnOnce(&mut Analysis) -> R) -> R {
     ANALYSED.with(|cell| {
         let mut known = cell.borrow_mut();
-        if let Some((folded, key)) = known.get(word) {
-            return with(folded, key);
+        if let Some(analysis) = known.get_mut(word) {
+            return with(analysis);
         }
         let (mut folded, mut key) = (String::new(), String::new());
         exact_fold(word, &mut folded);
         latin_key(word, &mut key);
-        let answer = with(&folded, &key);
+        let mut analysis = Analysis { folded: folded.into(), key: key.into(), stemmed: Vec::new() };
+        let answer = with(&mut analysis);
         if known.len() >= MAX_ANALYSED {
             known.clear();
         }
-        known.insert(word.to_owned(), (folded.into(), key.into()));
+        known.insert(word.to_owned(), analysis);
         answer
     })
 }
