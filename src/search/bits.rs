@@ -125,7 +125,12 @@ impl Bits {
 
     /// The articles set, in order.
     pub fn docs(&self) -> impl Iterator<Item = DocId> + '_ {
-        let mut next = self.next_from(0);
+        self.docs_from(0)
+    }
+
+    /// The articles set from `from` on, in order.
+    pub fn docs_from(&self, from: DocId) -> impl Iterator<Item = DocId> + '_ {
+        let mut next = self.next_from(from);
         std::iter::from_fn(move || {
             let doc = next;
             next = self.next_from(doc.saturating_add(1));

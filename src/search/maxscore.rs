@@ -75,11 +75,13 @@ enum Source {
     Typos,
 }
 
-/// What counting found: the total, and each segment's typo sets (one per word, empty
-/// where a word has none), which the ranking reuses.
+/// What counting found: the total, each segment's matches (deleted articles included),
+/// and each segment's typo sets (one per word, empty where a word has none), which the
+/// ranking reuses.
 pub struct Counted {
     /// Live articles that match, in all segments.
     pub total: usize,
+    matches: Vec<Bits>,
     typos: Vec<Vec<Bits>>,
 }
 
@@ -87,6 +89,11 @@ impl Counted {
     /// The typo sets of each segment, in the searcher's order.
     pub fn into_typos(self) -> Vec<Vec<Bits>> {
         self.typos
+    }
+
+    /// The matches of each segment, in the searcher's order.
+    pub fn into_matches(self) -> Vec<Bits> {
+        self.matches
     }
 }
 
@@ -258,11 +265,14 @@ impl WordsWeight {
     /// Counts the live articles that match, in all segments.
     /// Common terms are read from their sets where `warmed` has them.
     pub fn count(&self, searcher: &Searcher, warmed: &Warmed) -> tantivy::Result<Counted> {
-        let mut counted = Counted { total: 0, typos: Vec::with_capacity(searcher.segment_readers().len()) };
+        let segments = searcher.segment_readers().len();
+        let mut counted =
+            Counted { total: 0, matches: Vec::with_capacity(segments), typos: Vec::with_capacity(segments) };
         for reader in searcher.segment_readers() {
-            let (total, typos) =
+            let (total, matches, typos) =
                 self.count_segment(reader, warmed.segment(reader.segment_id()).as_ref().map(|w| w.terms()))?;
             counted.total += total;
+            counted.matches.push(matches);
             counted.typos.push(typos);
         }
         Ok(counted)
@@ -272,7 +282,7 @@ impl WordsWeight {
         &self,
         reader: &SegmentReader,
         common: Option<&SegmentTerms>,
-    ) -> tantivy::Result<(usize, Vec<Bits>)> {
+    ) -> tantivy::Result<(usize, Bits, Vec<Bits>)> {
         let max_doc = reader.max_doc();
         let mut found = Bits::new(max_doc, true);
         let mut each = Bits::new(max_doc, false);
@@ -304,7 +314,7 @@ impl WordsWeight {
             Some(alive) => found.docs().filter(|&doc| alive.is_alive(doc)).count(),
             None => found.len(),
         };
-        Ok((total, typo_sets))
+        Ok((total, found, typo_sets))
     }
 }
 

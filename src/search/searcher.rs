@@ -13,7 +13,8 @@
 //! nothing, then a ranking that scores only what may still reach the page asked for
 //! (MaxScore, see `maxscore`). That is so when every word's forms are single terms,
 //! whatever the filters and exclusions; a phrase is ranked while counted, every match
-//! scored.
+//! scored. Sorted by date, such a search takes the newest of the matches the count
+//! found, reading their dates newest block first ([`FreshTop::newest`]).
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
@@ -101,12 +102,13 @@ impl SearchIndex {
             until: built.until,
             warmed: Arc::clone(&self.warmed),
         };
-        let words = match (&built.words, request.sort) {
-            (Some(words), SortOrder::Relevance) => Some(words.weight(&searcher)?),
-            _ => None,
+        let words = match &built.words {
+            Some(words) => Some(words.weight(&searcher)?),
+            None => None,
         };
-        // Words ranked by MaxScore are counted apart; a page past the first is counted
-        // first too, so that a page past the end (up to page 100,000) collects nothing.
+        // Words ranked by MaxScore or by date are counted apart; a page past the first is
+        // counted first too, so that a page past the end (up to page 100,000) collects
+        // nothing.
         let mut found = match &words {
             Some(words) => Some(words.count(&searcher, &self.warmed)?),
             None => None,
@@ -128,11 +130,14 @@ impl SearchIndex {
                 let (total, docs) = searcher.search(&*built.counted, &(Count, top))?;
                 (total, addresses(docs))
             }
-            (SortOrder::Date, counted) => {
-                let collector = TopDocs::with_limit(top.keep).order_by_fast_field::<i64>(PUBLISHED_AT, Order::Desc);
-                let (total, docs) = searcher.search(&*built.counted, &(Count, collector))?;
-                (counted.unwrap_or(total), addresses(docs))
-            }
+            (SortOrder::Date, counted) => match found.take() {
+                Some(found) => (found.total, addresses(top.newest(&searcher, found)?)),
+                None => {
+                    let collector = TopDocs::with_limit(top.keep).order_by_fast_field::<i64>(PUBLISHED_AT, Order::Desc);
+                    let (total, docs) = searcher.search(&*built.counted, &(Count, collector))?;
+                    (counted.unwrap_or(total), addresses(docs))
+                }
+            },
         };
         let addresses: Vec<DocAddress> = addresses.into_iter().skip(request.offset).collect();
         let ids = article_ids(&searcher, &self.warmed, &addresses)?;

@@ -6,7 +6,7 @@
 //! that bound to the MaxScore ranking as the score a new result must beat. Either way
 //! the ranking stays exactly what scoring everything gives.
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
@@ -40,13 +40,7 @@ impl Collector for FreshTop {
     type Child = FreshTopSegment;
 
     fn for_segment(&self, segment_ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FreshTopSegment> {
-        let published = match self.warmed.segment(reader.segment_id()) {
-            Some(warmed) => Published::Warmed(warmed),
-            None => Published::Column(
-                reader.fast_fields().i64(PUBLISHED_AT)?.first_or_default_col(self.now),
-                reader.max_doc(),
-            ),
-        };
+        let published = self.published(reader)?;
         Ok(FreshTopSegment {
             keep: self.keep,
             ranking: self.ranking,
@@ -73,6 +67,67 @@ impl Collector for FreshTop {
 }
 
 impl FreshTop {
+    /// Where the publication times of `reader`'s articles are read.
+    fn published(&self, reader: &SegmentReader) -> tantivy::Result<Published> {
+        Ok(match self.warmed.segment(reader.segment_id()) {
+            Some(warmed) => Published::Warmed(warmed),
+            None => Published::Column(
+                reader.fast_fields().i64(PUBLISHED_AT)?.first_or_default_col(self.now),
+                reader.max_doc(),
+            ),
+        })
+    }
+
+    /// The `keep` newest of what `counted` found that are live and published in the
+    /// dates shown, newest first (then in index order), with their publication times.
+    /// Each segment's runs of articles (blocks of its warmed dates, or the whole segment)
+    /// are looked at newest first, until the rest are older than the last result kept.
+    pub fn newest(&self, searcher: &Searcher, counted: Counted) -> tantivy::Result<Vec<(i64, DocAddress)>> {
+        let mut all = Vec::new();
+        for ((ord, reader), matches) in searcher.segment_readers().iter().enumerate().zip(counted.into_matches()) {
+            let published = self.published(reader)?;
+            let mut runs = Vec::new();
+            let mut from = 0;
+            while from < reader.max_doc() {
+                let (dates, end) = published.block(from);
+                runs.push((dates, from, end));
+                from = end;
+            }
+            runs.sort_by_key(|&((_, newest), _, _)| Reverse(newest));
+            let alive = reader.alive_bitset();
+            // The newest so far, the one to drop on top.
+            let mut best: BinaryHeap<Reverse<(i64, Reverse<DocId>)>> =
+                BinaryHeap::with_capacity(self.keep.min(1024) + 1);
+            for ((oldest, newest), start, end) in runs {
+                let full = best.len() >= self.keep;
+                if full && best.peek().is_some_and(|Reverse((last, _))| newest < *last) {
+                    break;
+                }
+                if newest < self.from || oldest >= self.until {
+                    continue;
+                }
+                for doc in matches.docs_from(start).take_while(|&doc| doc < end) {
+                    let at = published.get(doc);
+                    if at < self.from || at >= self.until || alive.is_some_and(|alive| !alive.is_alive(doc)) {
+                        continue;
+                    }
+                    let kept = Reverse((at, Reverse(doc)));
+                    if best.len() < self.keep {
+                        best.push(kept);
+                    } else if best.peek().is_some_and(|last| kept < *last) {
+                        best.pop();
+                        best.push(kept);
+                    }
+                }
+            }
+            let segment_ord = ord as SegmentOrdinal;
+            all.extend(best.into_iter().map(|Reverse((at, Reverse(doc)))| (at, DocAddress::new(segment_ord, doc))));
+        }
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.truncate(self.keep);
+        Ok(all)
+    }
+
     /// The best results of `words`, ranked without scoring every match, once `counted`.
     pub fn rank(
         &self,
@@ -233,7 +288,7 @@ impl Ord for Kept {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::{Count, TopDocs};
+    use tantivy::collector::{Count, DocSetCollector, TopDocs};
     use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
     use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TEXT};
     use tantivy::{Index, TantivyDocument, Term, Warmer};
@@ -340,13 +395,22 @@ mod tests {
         for ((name, words), warmed) in cases.iter().flat_map(|case| [(case, &warm), (case, &cold)]) {
             let query = as_boolean(words);
             let weight = words.weight(&searcher)?;
-            for (keep, until) in [(1, now + 1), (6, now + 1), (13, now + 1), (6, now - 30 * 86_400)] {
-                let top = || FreshTop { keep, ranking, now, from: i64::MIN, until, warmed: Arc::clone(warmed) };
+            let day = 86_400;
+            let dates = [
+                (1, i64::MIN, now + 1),
+                (6, i64::MIN, now + 1),
+                (13, i64::MIN, now + 1),
+                (6, i64::MIN, now - 30 * day),
+                (6, now - 200 * day, now - 30 * day),
+            ];
+            for (keep, from, until) in dates {
+                let top = || FreshTop { keep, ranking, now, from, until, warmed: Arc::clone(warmed) };
+                let shown = move |at: i64| at >= from && at < until;
                 let every = TopDocs::with_limit(keep).tweak_score(move |segment: &SegmentReader| {
                     let at = segment.fast_fields().i64(PUBLISHED_AT).map(|c| c.first_or_default_col(0));
                     move |doc: DocId, score: Score| {
                         let at = at.as_ref().map_or(0, |c| c.get_val(doc));
-                        if at >= until { Score::MIN } else { score * ranking.freshness(now - at) }
+                        if shown(at) { score * ranking.freshness(now - at) } else { Score::MIN }
                     }
                 });
                 let expected = addresses(searcher.search(&query, &every)?);
@@ -363,6 +427,21 @@ mod tests {
                 let (count, counted) = searcher.search(&query, &(Count, top()))?;
                 assert_eq!(addresses(counted), expected, "{name} counted, {keep} kept, until {until}");
                 assert_eq!(total, count, "{name}: the count by bits");
+                // Newest first: every live match in the dates shown, sorted by date.
+                let mut by_date: Vec<(i64, DocAddress)> = searcher
+                    .search(&query, &DocSetCollector)?
+                    .into_iter()
+                    .map(|address| {
+                        let reader = searcher.segment_reader(address.segment_ord);
+                        let at = reader.fast_fields().i64(PUBLISHED_AT).map(|c| c.first_or_default_col(0));
+                        (at.map_or(0, |c| c.get_val(address.doc_id)), address)
+                    })
+                    .filter(|&(at, _)| shown(at))
+                    .collect();
+                by_date.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                by_date.truncate(keep);
+                let newest = top().newest(&searcher, weight.count(&searcher, warmed)?)?;
+                assert_eq!(newest, by_date, "{name} newest first, {keep} kept, {from}..{until}");
             }
         }
         Ok(())
