@@ -21,6 +21,9 @@ import sqlite3
 import sys
 import time
 
+# Results a page shows: the site's default `per_page`.
+PER_PAGE = 6
+
 SCHEMA = """
 CREATE VIRTUAL TABLE articles USING fts5(
     title, dek, body, tags, country, author, lang UNINDEXED, published UNINDEXED,
@@ -95,7 +98,7 @@ def translate(text, params):
     args = [match] + args
     page = (
         "SELECT rowid, title, snippet(articles, 2, '<mark>', '</mark>', '…', 24) FROM articles "
-        f"WHERE {condition} ORDER BY {order} LIMIT 10"
+        f"WHERE {condition} ORDER BY {order} LIMIT {PER_PAGE}"
     )
     count = f"SELECT count(*) FROM articles WHERE {condition}"
     return page, count, args
