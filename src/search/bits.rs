@@ -29,6 +29,24 @@ impl Bits {
         self.0.fill(0);
     }
 
+    /// Sets the bit of `doc`.
+    pub fn insert(&mut self, doc: DocId) {
+        self.or_at((doc / 64) as usize, 1 << (doc % 64));
+    }
+
+    /// Sets the bits of `from..to`.
+    pub fn insert_range(&mut self, from: DocId, to: DocId) {
+        let mut doc = from;
+        while doc < to {
+            // The bits of this machine word from `doc` on, up to `to`.
+            let low = doc % 64;
+            let high = (to - (doc - low)).min(64);
+            let mask = (u64::MAX >> (64 - (high - low))) << low;
+            self.or_at((doc / 64) as usize, mask);
+            doc += high - low;
+        }
+    }
+
     /// Sets exactly the bits set in `other`, a set of the same segment.
     pub fn copy_from(&mut self, other: &Bits) {
         self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a = *b);
@@ -210,6 +228,20 @@ mod tests {
         let mut bits = Bits::new(max_doc, false);
         bits.insert_sorted(docs);
         bits
+    }
+
+    #[test]
+    fn a_range_sets_the_bits_its_articles_set_one_by_one() {
+        for from in 0..200 {
+            for to in from..=200 {
+                let mut range = Bits::new(200, false);
+                range.insert_range(from, to);
+                let mut one_by_one = Bits::new(200, false);
+                (from..to).for_each(|doc| one_by_one.insert(doc));
+                assert_eq!(range.0, one_by_one.0, "{from}..{to}");
+                assert_eq!(range.docs_from(from / 2).collect::<Vec<_>>(), (from..to).collect::<Vec<_>>());
+            }
+        }
     }
 
     #[test]

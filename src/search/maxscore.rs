@@ -23,7 +23,7 @@ use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 use super::bits::{Bits, ConstBits};
-use super::warmed::{SegmentTerms, Warmed};
+use super::warmed::{Warmed, WarmedSegment};
 
 /// Most words a [`Words`] query may have.
 pub const MAX_WORDS: usize = 32;
@@ -44,6 +44,18 @@ pub struct Words {
     pub required: Vec<Box<dyn Query>>,
     /// Must not match.
     pub excluded: Vec<Box<dyn Query>>,
+    /// The dates asked for, if any.
+    pub dates: Option<PublishedWithin>,
+}
+
+/// Articles published in `from..until` (Unix seconds). Counting reads them from a
+/// segment's warmed dates where it has them, and `query` (which matches the same)
+/// elsewhere; the ranking leaves dates to its callback, which must keep only these
+/// (as [`FreshTop`](super::top::FreshTop) does, reading each candidate's date anyway).
+pub struct PublishedWithin {
+    pub from: i64,
+    pub until: i64,
+    pub query: Box<dyn Query>,
 }
 
 /// [`Words`] ready to run over the segments of one searcher.
@@ -56,6 +68,8 @@ pub struct WordsWeight {
     every_word: u32,
     required: Vec<Box<dyn Weight>>,
     excluded: Vec<Box<dyn Weight>>,
+    /// The dates asked for, and their query's weight.
+    dates: Option<(i64, i64, Box<dyn Weight>)>,
 }
 
 /// A term, or the typos of a word.
@@ -137,6 +151,10 @@ impl Words {
             every_word: u32::MAX >> (32 - self.words.len().max(1)),
             required: weights(&self.required)?,
             excluded: weights(&self.excluded)?,
+            dates: match &self.dates {
+                Some(dates) => Some((dates.from, dates.until, dates.query.weight(unscored())?)),
+                None => None,
+            },
         })
     }
 }
@@ -269,8 +287,7 @@ impl WordsWeight {
         let mut counted =
             Counted { total: 0, matches: Vec::with_capacity(segments), typos: Vec::with_capacity(segments) };
         for reader in searcher.segment_readers() {
-            let (total, matches, typos) =
-                self.count_segment(reader, warmed.segment(reader.segment_id()).as_ref().map(|w| w.terms()))?;
+            let (total, matches, typos) = self.count_segment(reader, warmed.segment(reader.segment_id()).as_deref())?;
             counted.total += total;
             counted.matches.push(matches);
             counted.typos.push(typos);
@@ -281,8 +298,9 @@ impl WordsWeight {
     fn count_segment(
         &self,
         reader: &SegmentReader,
-        common: Option<&SegmentTerms>,
+        warmed: Option<&WarmedSegment>,
     ) -> tantivy::Result<(usize, Bits, Vec<Bits>)> {
+        let common = warmed.map(WarmedSegment::terms);
         let max_doc = reader.max_doc();
         let mut found = Bits::new(max_doc, true);
         let mut each = Bits::new(max_doc, false);
@@ -300,6 +318,14 @@ impl WordsWeight {
             each.insert_terms(reader, terms, common)?;
             found.keep_only(&each);
             typo_sets.push(typo_set);
+        }
+        if let Some((from, until, weight)) = &self.dates {
+            each.clear();
+            match warmed {
+                Some(warmed) => warmed.dates().insert_within(&mut each, *from, *until),
+                None => each.insert_docs(weight.scorer(reader, 1.0)?.as_mut()),
+            }
+            found.keep_only(&each);
         }
         for (weight, keep) in self.required.iter().map(|w| (w, true)).chain(self.excluded.iter().map(|w| (w, false))) {
             each.clear();

@@ -34,7 +34,7 @@ use tantivy::{DocAddress, Order, Score, Searcher};
 
 use super::analysis::{edit_distance, exact_analyzer, key_analyzer, tokens, typo_allowance};
 use super::highlight::HighlightTerms;
-use super::maxscore::{MAX_WORDS, Word, Words};
+use super::maxscore::{MAX_WORDS, PublishedWithin, Word, Words};
 use super::pairs::phrase_pairs;
 use super::query::{Clause, FilterKind, ParsedQuery};
 use super::schema::{ID, PUBLISHED_AT};
@@ -313,10 +313,17 @@ impl<'a> Plan<'a> {
             _ => None,
         };
         let words = words.map(|words| {
+            // Dates asked for are counted apart; scheduled articles are an exclusion.
+            let (dates, scheduled) = match range {
+                Some((Occur::Must, query)) => {
+                    (Some(PublishedWithin { from: from.unwrap_or(i64::MIN), until, query }), None)
+                }
+                other => (None, other),
+            };
             let (required, negated): (Vec<_>, Vec<_>) =
-                filters.into_iter().chain(range).partition(|(o, _)| *o == Occur::Must);
+                filters.into_iter().chain(scheduled).partition(|(o, _)| *o == Occur::Must);
             excluded.extend(negated.into_iter().map(|(_, q)| q));
-            Words { words, required: required.into_iter().map(|(_, q)| q).collect(), excluded }
+            Words { words, required: required.into_iter().map(|(_, q)| q).collect(), excluded, dates }
         });
         Ok(Built { counted, words, from: from.unwrap_or(i64::MIN), until })
     }

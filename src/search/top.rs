@@ -288,13 +288,17 @@ impl Ord for Kept {
 
 #[cfg(test)]
 mod tests {
+    use std::ops::Bound;
     use tantivy::collector::{Count, DocSetCollector, TopDocs};
-    use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery};
+
+    use tantivy::query::{
+        BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
+    };
     use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TEXT};
     use tantivy::{Index, TantivyDocument, Term, Warmer};
 
     use super::*;
-    use crate::search::maxscore::{Word, Words};
+    use crate::search::maxscore::{PublishedWithin, Word, Words};
     use crate::search::schema::ID;
 
     /// Ranking by MaxScore, or with every match handed to the collector (alone or while
@@ -360,12 +364,22 @@ mod tests {
         let of_kind = |k: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(kind, k), IndexRecordOption::Basic))
         };
+        let within = |from: i64, until: i64| {
+            let at = |time: i64| Term::from_field_i64(published, time);
+            let range = RangeQuery::new(Bound::Included(at(from)), Bound::Excluded(at(until)));
+            PublishedWithin { from, until, query: Box::new(range) }
+        };
         let cases = [
-            ("water", Words { words: vec![word("water", &[])], required: vec![], excluded: vec![] }),
-            ("dam~", Words { words: vec![word("dam", &["grain"])], required: vec![], excluded: vec![] }),
+            ("water", Words { words: vec![word("water", &[])], required: vec![], excluded: vec![], dates: None }),
+            ("dam~", Words { words: vec![word("dam", &["grain"])], required: vec![], excluded: vec![], dates: None }),
             (
                 "dam canal",
-                Words { words: vec![word("dam", &[]), word("canal", &[])], required: vec![], excluded: vec![] },
+                Words {
+                    words: vec![word("dam", &[]), word("canal", &[])],
+                    required: vec![],
+                    excluded: vec![],
+                    dates: None,
+                },
             ),
             (
                 "river the water~",
@@ -373,6 +387,7 @@ mod tests {
                     words: vec![word("river", &[]), word("the", &[]), word("water", &["canal", "dam"])],
                     required: vec![],
                     excluded: vec![],
+                    dates: None,
                 },
             ),
             (
@@ -381,6 +396,7 @@ mod tests {
                     words: vec![word("water", &[])],
                     required: vec![of_kind("a")],
                     excluded: vec![term(text, "grain")],
+                    dates: None,
                 },
             ),
             (
@@ -389,6 +405,16 @@ mod tests {
                     words: vec![word("dam", &[]), word("canal", &[])],
                     required: vec![],
                     excluded: vec![of_kind("a")],
+                    dates: None,
+                },
+            ),
+            (
+                "water canal, 150 to 60 days old",
+                Words {
+                    words: vec![word("water", &[]), word("canal", &[])],
+                    required: vec![],
+                    excluded: vec![],
+                    dates: Some(within(now - 150 * 86_400, now - 60 * 86_400)),
                 },
             ),
         ];
@@ -404,6 +430,11 @@ mod tests {
                 (6, now - 200 * day, now - 30 * day),
             ];
             for (keep, from, until) in dates {
+                // The collector is given the dates the query asks for, as the searcher does.
+                let (from, until) = match &words.dates {
+                    Some(dates) => (from.max(dates.from), until.min(dates.until)),
+                    None => (from, until),
+                };
                 let top = || FreshTop { keep, ranking, now, from, until, warmed: Arc::clone(warmed) };
                 let shown = move |at: i64| at >= from && at < until;
                 let every = TopDocs::with_limit(keep).tweak_score(move |segment: &SegmentReader| {
@@ -494,6 +525,7 @@ mod tests {
                 }],
                 required: vec![],
                 excluded: vec![],
+                dates: None,
             };
             let every = TopDocs::with_limit(1).tweak_score(move |segment: &SegmentReader| {
                 let at = segment.fast_fields().i64(PUBLISHED_AT).map(|c| c.first_or_default_col(0));
@@ -533,6 +565,9 @@ mod tests {
         }
         for exclusion in &words.excluded {
             all.push((Occur::MustNot, exclusion.box_clone()));
+        }
+        if let Some(dates) = &words.dates {
+            all.push((Occur::Must, Box::new(ConstScoreQuery::new(dates.query.box_clone(), 0.0))));
         }
         BooleanQuery::new(all)
     }

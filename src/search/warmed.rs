@@ -104,6 +104,27 @@ impl Dates {
         (self.blocks.get(index).copied().unwrap_or((i64::MIN, i64::MAX)), end)
     }
 
+    /// Sets in `bits` the articles published in `from..until`: a whole block at once
+    /// where its oldest and newest dates both are.
+    pub fn insert_within(&self, bits: &mut Bits, from: i64, until: i64) {
+        for (index, &(oldest, newest)) in self.blocks.iter().enumerate() {
+            let start = index as DocId * BLOCK;
+            let end = (start + BLOCK).min(self.published.len() as DocId);
+            if newest < from || oldest >= until {
+                continue;
+            }
+            if oldest >= from && newest < until {
+                bits.insert_range(start, end);
+                continue;
+            }
+            for doc in start..end {
+                if (from..until).contains(&self.get(doc)) {
+                    bits.insert(doc);
+                }
+            }
+        }
+    }
+
     fn bytes(&self) -> usize {
         self.published.len() * size_of::<i64>() + self.blocks.len() * size_of::<(i64, i64)>()
     }
