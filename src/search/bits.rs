@@ -29,6 +29,11 @@ impl Bits {
         self.0.fill(0);
     }
 
+    /// Whether `doc` is set.
+    pub fn contains(&self, doc: DocId) -> bool {
+        self.0.get((doc / 64) as usize).is_some_and(|word| word & (1 << (doc % 64)) != 0)
+    }
+
     /// Sets the bit of `doc`.
     pub fn insert(&mut self, doc: DocId) {
         self.or_at((doc / 64) as usize, 1 << (doc % 64));

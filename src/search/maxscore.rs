@@ -12,7 +12,9 @@
 //! leaves the articles with a word in the headline or the tags to look at, instead of
 //! every article that has all the words somewhere in its text.
 //!
-//! Filters are matched, not scored; exclusions must not match.
+//! Filters are matched, not scored; exclusions must not match. The ranking runs after
+//! the count and takes a candidate only if the count found it, so it reads no filter,
+//! exclusion or date itself.
 //!
 //! Counting all the matches is a pass of its own that scores nothing: each word's terms
 //! are read block by block into one bit per article (see `bits`), and the words' bits
@@ -100,9 +102,9 @@ pub struct Counted {
 }
 
 impl Counted {
-    /// The typo sets of each segment, in the searcher's order.
-    pub fn into_typos(self) -> Vec<Vec<Bits>> {
-        self.typos
+    /// The matches and the typo sets of each segment, in the searcher's order.
+    pub fn into_segments(self) -> impl Iterator<Item = (Bits, Vec<Bits>)> {
+        self.matches.into_iter().zip(self.typos)
     }
 
     /// The matches of each segment, in the searcher's order.
@@ -165,11 +167,14 @@ impl WordsWeight {
     /// (relevance times freshness) a result must now beat. `freshest` gives the most
     /// freshness multiplies a score by in the run of articles holding a document, and
     /// the first document after that run: articles that could not beat the blended score
-    /// even so may be passed over unscored, a whole run at a time. `typos` are the
-    /// segment's typo sets, as counting found them.
+    /// even so may be passed over unscored, a whole run at a time. `matches` and `typos`
+    /// are the segment's matches and typo sets, as counting found them: a candidate
+    /// matches if it is among `matches`, every word, filter, exclusion and date
+    /// accounted for, so no filter or exclusion is looked up here.
     pub fn for_each_pruning(
         &self,
         reader: &SegmentReader,
+        matches: &Bits,
         mut typos: Vec<Bits>,
         freshest: &dyn Fn(DocId) -> (Score, DocId),
         callback: &mut dyn FnMut(DocId, Score) -> Score,
@@ -195,10 +200,6 @@ impl WordsWeight {
         }
         // Where each part stands, kept here rather than asked of it.
         let mut docs: Vec<DocId> = parts.iter().map(|(scorer, _)| scorer.doc()).collect();
-        let scorers = |weights: &[Box<dyn Weight>]| -> tantivy::Result<Vec<Box<dyn Scorer>>> {
-            weights.iter().map(|w| w.scorer(reader, 1.0)).collect()
-        };
-        let (mut required, mut excluded) = (scorers(&self.required)?, scorers(&self.excluded)?);
         let alive = reader.alive_bitset();
         let max_doc = reader.max_doc();
         // The blended score to beat; the run of articles being looked at (from `from` to
@@ -235,13 +236,14 @@ impl WordsWeight {
                 continue;
             }
             let mut score: Score = 0.0;
-            let mut matched = 0;
-            for ((scorer, word), at) in parts.iter_mut().zip(docs.iter_mut()).skip(essential) {
+            for ((scorer, _), at) in parts.iter_mut().zip(docs.iter_mut()).skip(essential) {
                 if *at == doc {
                     score += scorer.score();
-                    matched |= *word;
                     *at = scorer.advance();
                 }
+            }
+            if !matches.contains(doc) || alive.is_some_and(|alive| !alive.is_alive(doc)) {
+                continue;
             }
             // The others, highest ceiling first, while they could still lift it enough.
             let mut lifted = true;
@@ -250,22 +252,15 @@ impl WordsWeight {
                     lifted = false;
                     break;
                 }
-                let (scorer, word) = &mut parts[i];
+                let (scorer, _) = &mut parts[i];
                 if docs[i] < doc {
                     docs[i] = scorer.seek(doc);
                 }
                 if docs[i] == doc {
                     score += scorer.score();
-                    matched |= *word;
                 }
             }
-            if !lifted
-                || matched != self.every_word
-                || score <= threshold
-                || !required.iter_mut().all(|r| at(r.as_mut(), doc))
-                || excluded.iter_mut().any(|x| at(x.as_mut(), doc))
-                || alive.is_some_and(|alive| !alive.is_alive(doc))
-            {
+            if !lifted || score <= threshold {
                 continue;
             }
             lowest = callback(doc, score);
@@ -342,13 +337,4 @@ impl WordsWeight {
         };
         Ok((total, found, typo_sets))
     }
-}
-
-/// Whether `docs` holds `doc`, moving it there if it is behind: documents are asked
-/// for in increasing order.
-fn at(docs: &mut dyn Scorer, doc: DocId) -> bool {
-    if docs.doc() < doc {
-        docs.seek(doc);
-    }
-    docs.doc() == doc
 }

@@ -136,10 +136,12 @@ impl FreshTop {
         counted: Counted,
     ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
         let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
-        for ((ord, reader), typos) in searcher.segment_readers().iter().enumerate().zip(counted.into_typos()) {
+        for ((ord, reader), (matches, typos)) in
+            searcher.segment_readers().iter().enumerate().zip(counted.into_segments())
+        {
             let mut segment = self.for_segment(ord as SegmentOrdinal, reader)?;
             let freshest = segment.freshest();
-            words.for_each_pruning(reader, typos, &|doc| freshest.block(doc), &mut |doc, score| {
+            words.for_each_pruning(reader, &matches, typos, &|doc| freshest.block(doc), &mut |doc, score| {
                 segment.collect(doc, score);
                 segment.lowest_kept().unwrap_or(Score::MIN)
             })?;
