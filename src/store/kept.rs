@@ -226,9 +226,27 @@ impl Names {
             own.clear();
             own.extend(links.iter().filter(|link| link.article == card.id));
             own.sort_unstable_by_key(|link| link.position);
-            card.authors = own.iter().filter(|l| !l.tag).filter_map(|l| self.authors.get(&l.id).cloned()).collect();
-            card.tags = own.iter().filter(|l| l.tag).filter_map(|l| self.tags.get(&l.id).cloned()).collect();
+            card.authors = self.authors_of(&own).cloned().collect();
+            card.tags = self.tags_of(&own).cloned().collect();
         }
+    }
+
+    /// The bylines and tags that `links` (one article's, in any order) name, in their
+    /// positions; a name not here is left out.
+    pub fn of(&self, links: &[CardLink]) -> (Vec<Author>, Vec<Tag>) {
+        let mut own: Vec<&CardLink> = links.iter().collect();
+        own.sort_unstable_by_key(|link| link.position);
+        (self.authors_of(&own).map(|a| Author::clone(a)).collect(), self.tags_of(&own).map(|t| Tag::clone(t)).collect())
+    }
+
+    /// The authors that `links` name, in their order.
+    fn authors_of<'a>(&'a self, links: &'a [&CardLink]) -> impl Iterator<Item = &'a Arc<Author>> {
+        links.iter().filter(|link| !link.tag).filter_map(|link| self.authors.get(&link.id))
+    }
+
+    /// The tags that `links` name, in their order.
+    fn tags_of<'a>(&'a self, links: &'a [&CardLink]) -> impl Iterator<Item = &'a Arc<Tag>> {
+        links.iter().filter(|link| link.tag).filter_map(|link| self.tags.get(&link.id))
     }
 }
 
@@ -383,5 +401,26 @@ mod tests {
         assert_eq!(names(&cards[1]), (vec![], vec![]));
         assert_eq!(names(&cards[2]), (vec!["Bek".to_owned()], vec!["Energy".to_owned(), "Water".to_owned()]));
         assert_eq!(names(&cards[3]), (vec![], vec![]));
+    }
+
+    #[test]
+    fn an_articles_names_come_in_their_positions_and_unknown_ones_are_left_out() {
+        let names = Kept::default().learn(
+            1,
+            &Names::default(),
+            vec![author(1, "Aida"), author(2, "Bek")],
+            vec![tag(7, "Energy"), tag(8, "Water")],
+        );
+        let links = [
+            link(10, true, 8, 2),
+            link(10, false, 2, 0),
+            link(10, true, 99, 1),
+            link(10, false, 1, 1),
+            link(10, true, 7, 0),
+        ];
+        let (authors, tags) = names.of(&links);
+        let authors: Vec<&str> = authors.iter().map(|a| a.name.as_str()).collect();
+        let tags: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!((authors, tags), (vec!["Bek", "Aida"], vec!["Energy", "Water"]));
     }
 }

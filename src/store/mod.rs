@@ -301,6 +301,21 @@ pub trait Store: Newsroom + MediaStore + Coordination + Send + Sync + 'static {
         words: usize,
     ) -> StoreResult<Vec<ArticleSummary>>;
 
+    /// A published article by slug with its `limit` related articles, as
+    /// [`Store::published_article`] and [`Store::related_articles`] give them; an engine
+    /// with a round trip per statement reads both at once.
+    async fn published_article_with_related(
+        &self,
+        slug: &Slug,
+        now: Timestamp,
+        limit: u32,
+        words: usize,
+    ) -> StoreResult<Option<(Article, Vec<ArticleSummary>)>> {
+        let Some(article) = self.published_article(slug, now).await? else { return Ok(None) };
+        let related = self.related_articles(&article, limit, now, words).await?;
+        Ok(Some((article, related)))
+    }
+
     /// A tag by kind and slug.
     async fn tag(&self, kind: TagKind, slug: &Slug) -> StoreResult<Option<Tag>>;
 

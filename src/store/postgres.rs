@@ -325,6 +325,16 @@ impl Store for PostgresStore {
         reading::related_articles(self, article, limit, now, words).await
     }
 
+    async fn published_article_with_related(
+        &self,
+        slug: &Slug,
+        now: Timestamp,
+        limit: u32,
+        words: usize,
+    ) -> StoreResult<Option<(Article, Vec<ArticleSummary>)>> {
+        reading::published_article_with_related(self, slug, now, limit, words).await
+    }
+
     async fn tag(&self, kind: TagKind, slug: &Slug) -> StoreResult<Option<Tag>> {
         reading::tag(self, kind, slug).await
     }

@@ -10,6 +10,8 @@
 //! and statements that do not need each other's results are sent together on the
 //! connection (`try_join!` pipelines them).
 
+use std::sync::Arc;
+
 use deadpool_postgres::ClientWrapper;
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
@@ -24,7 +26,7 @@ use crate::domain::article::{Article, ArticleNote, ArticleSummary, NoteKind};
 use crate::domain::people::Author;
 use crate::domain::slug::Slug;
 use crate::domain::taxonomy::{Tag, TagKind};
-use crate::store::kept::{Kept, read_card_links};
+use crate::store::kept::{CardLink, Kept, Names, read_card_links};
 use crate::store::related::{RELATED_PER_TAG, horizon, rank_related};
 use crate::store::{ArticleStamp, LEAD_WORDS, Listing, ListingFilter, StoreError, StoreResult, TagBlock};
 
@@ -46,16 +48,18 @@ macro_rules! tags_json {
     };
 }
 
+/// The columns of `article_from_row`.
+macro_rules! article_own_columns {
+    () => {
+        "a.id, a.slug, a.title, a.dek, a.body_html, a.excerpt, a.status, a.published_at, a.updated_at,
+         a.language, a.featured_image, a.body_text, a.featured_picture"
+    };
+}
+
 /// The columns of `article_from_row`, then the bylines and tags.
 macro_rules! article_columns {
     () => {
-        concat!(
-            "a.id, a.slug, a.title, a.dek, a.body_html, a.excerpt, a.status, a.published_at, a.updated_at,
-             a.language, a.featured_image, a.body_text, a.featured_picture, ",
-            bylines_json!(),
-            ", ",
-            tags_json!()
-        )
+        concat!(article_own_columns!(), ", ", bylines_json!(), ", ", tags_json!())
     };
 }
 
@@ -115,22 +119,65 @@ pub(super) async fn published_article(
     slug: &Slug,
     now: Timestamp,
 ) -> StoreResult<Option<Article>> {
+    let client = store.client().await?;
+    Ok(article_at(&client, &store.kept, slug, now).await?.map(|(article, _)| article))
+}
+
+/// The article and its related articles: one statement when the content has not
+/// changed since the related articles were found (they are kept per content version,
+/// and the article's statement reads the version too).
+pub(super) async fn published_article_with_related(
+    store: &PostgresStore,
+    slug: &Slug,
+    now: Timestamp,
+    limit: u32,
+    words: usize,
+) -> StoreResult<Option<(Article, Vec<ArticleSummary>)>> {
+    let client = store.client().await?;
+    let Some((article, version)) = article_at(&client, &store.kept, slug, now).await? else { return Ok(None) };
+    let related = kept_related(&client, &store.kept, version, &article, limit, now, words).await?;
+    Ok(Some((article, related)))
+}
+
+/// A published article by slug with its notes, and the content version it was read at.
+/// Its bylines and tags are named as cards' are: their ids from `card_links`, the names
+/// from what `kept` holds at that version (a second statement only for those it lacks).
+async fn article_at(
+    client: &ClientWrapper,
+    kept: &Kept,
+    slug: &Slug,
+    now: Timestamp,
+) -> StoreResult<Option<(Article, i64)>> {
     const SQL: &str = concat!(
         "SELECT ",
-        article_columns!(),
-        ", (SELECT json_agg(json_build_array(n.kind, n.noted_at, n.text) ORDER BY n.noted_at, n.id)::text
-              FROM article_notes n WHERE n.article_id = a.id)
-         FROM articles a WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2"
+        article_own_columns!(),
+        ", c.authors, c.tags,
+           (SELECT json_agg(json_build_array(n.kind, n.noted_at, n.text, n.id))::text
+              FROM article_notes n WHERE n.article_id = a.id),
+           (SELECT version FROM content_version WHERE id = 1)
+         FROM articles a",
+        card_links_join!(),
+        " WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2"
     );
-    let client = store.client().await?;
     let stmt = client.prepare_cached(SQL).await.map_err(db)?;
     let Some(row) = client.query_opt(&stmt, &[&slug.as_str(), &now.as_second()]).await.map_err(db)? else {
         return Ok(None);
     };
-    let mut article = whole_article(&row)?;
-    article.notes = json_list::<(String, i64, String)>(&row, ARTICLE_LINKS + 2)?
+    let mut article = article_from_row(&row)?;
+    let version: i64 = get(&row, ARTICLE_LINKS + 3)?;
+    let mut links = Vec::new();
+    let authors: Option<&str> = get(&row, ARTICLE_LINKS)?;
+    let tags: Option<&str> = get(&row, ARTICLE_LINKS + 1)?;
+    read_card_links(article.id, authors.unwrap_or_default(), tags.unwrap_or_default(), &mut links)
+        .map_err(|e| StoreError::Invalid(format!("links of article {}: {e}", article.id)))?;
+    let names = known_names(client, kept, version, &links).await?;
+    (article.authors, article.tags) = names.of(&links);
+    // Aggregated in no order (sorting inside the statement costs it a sort node).
+    let mut notes = json_list::<(String, i64, String, i64)>(&row, ARTICLE_LINKS + 2)?;
+    notes.sort_unstable_by_key(|&(_, noted_at, _, id)| (noted_at, id));
+    article.notes = notes
         .into_iter()
-        .map(|(kind, noted_at, text)| {
+        .map(|(kind, noted_at, text, _)| {
             Ok(ArticleNote {
                 kind: NoteKind::parse(&kind).ok_or_else(|| invalid("note kind", &kind))?,
                 noted_at: Timestamp::from_second(noted_at)
@@ -139,7 +186,7 @@ pub(super) async fn published_article(
             })
         })
         .collect::<StoreResult<_>>()?;
-    Ok(Some(article))
+    Ok(Some((article, version)))
 }
 
 pub(super) async fn list_published(
@@ -210,8 +257,7 @@ pub(super) async fn latest_by_tag_kind(
 }
 
 /// Articles sharing the most tags with `article`, among the latest few of each of its
-/// tags up to a month after it: one statement of a handful of index range scans,
-/// whatever the archive size.
+/// tags up to a month after it.
 pub(super) async fn related_articles(
     store: &PostgresStore,
     article: &Article,
@@ -219,6 +265,49 @@ pub(super) async fn related_articles(
     now: Timestamp,
     words: usize,
 ) -> StoreResult<Vec<ArticleSummary>> {
+    let client = store.client().await?;
+    let horizon = horizon(article.published_at.as_second(), now.as_second());
+    let Some((ids, version)) = related_ids(&client, article, limit, horizon).await? else { return Ok(Vec::new()) };
+    kept_cards(&client, &store.kept, &ids, version, now, words).await
+}
+
+/// The related articles of `article`, read at content `version`: those `kept` holds at
+/// `version` unless an article was published between the time they were found up to
+/// and this one's horizon (the ranking looks a few candidates deep under each tag, so
+/// they are found again then), else found and kept at the version they were found at.
+async fn kept_related(
+    client: &ClientWrapper,
+    kept: &Kept,
+    version: i64,
+    article: &Article,
+    limit: u32,
+    now: Timestamp,
+    words: usize,
+) -> StoreResult<Vec<ArticleSummary>> {
+    let published_at = article.published_at.as_second();
+    let horizon = horizon(published_at, now.as_second());
+    let key = (article.id, published_at, article.tags.iter().map(|tag| tag.id).collect(), limit);
+    if let Some((found_up_to, ids)) = kept.related(version, &key)
+        && (found_up_to == horizon || !published_between(client, found_up_to, horizon).await?)
+    {
+        return kept_cards(client, kept, &ids, version, now, words).await;
+    }
+    let Some((ids, found_at)) = related_ids(client, article, limit, horizon).await? else { return Ok(Vec::new()) };
+    let ids: Arc<[i64]> = ids.into();
+    kept.keep_related(found_at, key, horizon, Arc::clone(&ids));
+    kept_cards(client, kept, &ids, found_at, now, words).await
+}
+
+/// The ids of the `limit` articles sharing the most tags with `article`, among the
+/// latest few of each of its tags published up to `horizon`, and the content version
+/// they were found at: one statement of a handful of index range scans, whatever the
+/// archive size; `None` when no tag has another article.
+async fn related_ids(
+    client: &ClientWrapper,
+    article: &Article,
+    limit: u32,
+    horizon: i64,
+) -> StoreResult<Option<(Vec<i64>, i64)>> {
     const SQL: &str = "
         SELECT l.article_id, l.published_at, (SELECT version FROM content_version WHERE id = 1)
         FROM unnest($1::bigint[]) WITH ORDINALITY AS g(tag_id, n) CROSS JOIN LATERAL (
@@ -228,17 +317,27 @@ pub(super) async fn related_articles(
         ) l
         ORDER BY g.n, l.published_at DESC, l.article_id DESC";
     if article.tags.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let horizon = horizon(article.published_at.as_second(), now.as_second());
     let tag_ids: Vec<i64> = article.tags.iter().map(|t| t.id).collect();
-    let client = store.client().await?;
     let stmt = client.prepare_cached(SQL).await.map_err(db)?;
     let rows = client.query(&stmt, &[&tag_ids, &horizon, &article.id, &big(RELATED_PER_TAG)]).await.map_err(db)?;
-    let Some(first) = rows.first() else { return Ok(Vec::new()) };
+    let Some(first) = rows.first() else { return Ok(None) };
     let candidates = rows.iter().map(|row| Ok((get(row, 0)?, get(row, 1)?))).collect::<StoreResult<Vec<_>>>()?;
-    let ids = rank_related(candidates, limit);
-    kept_cards(&client, &store.kept, &ids, get(first, 2)?, now, words).await
+    Ok(Some((rank_related(candidates, limit), get(first, 2)?)))
+}
+
+/// Whether an article is published at a time between `a` and `b` (the earlier
+/// excluded, the later included).
+async fn published_between(client: &ClientWrapper, a: i64, b: i64) -> StoreResult<bool> {
+    let stmt = client
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM articles
+                            WHERE status = 'published' AND published_at > $1 AND published_at <= $2)",
+        )
+        .await
+        .map_err(db)?;
+    get(&client.query_one(&stmt, &[&a.min(b), &a.max(b)]).await.map_err(db)?, 0)
 }
 
 pub(super) async fn tag(store: &PostgresStore, kind: TagKind, slug: &Slug) -> StoreResult<Option<Tag>> {
@@ -407,14 +506,20 @@ async fn named_cards(
             .map_err(|e| StoreError::Invalid(format!("card links of article {}: {e}", card.id)))?;
         cards.push(card);
     }
-    let mut names = kept.names(version);
-    let (authors, tags) = names.unknown(&links);
-    if !authors.is_empty() || !tags.is_empty() {
-        let (authors, tags) = tokio::try_join!(authors_by_id(client, &authors), tags_by_id(client, &tags))?;
-        names = kept.learn(version, &names, authors, tags);
-    }
-    names.attach(&links, &mut cards);
+    known_names(client, kept, version, &links).await?.attach(&links, &mut cards);
     Ok((Some(version), cards))
+}
+
+/// The names `kept` holds at `version`, with those of the authors and tags that `links`
+/// name and it lacks read and kept.
+async fn known_names(client: &ClientWrapper, kept: &Kept, version: i64, links: &[CardLink]) -> StoreResult<Arc<Names>> {
+    let names = kept.names(version);
+    let (authors, tags) = names.unknown(links);
+    if authors.is_empty() && tags.is_empty() {
+        return Ok(names);
+    }
+    let (authors, tags) = tokio::try_join!(authors_by_id(client, &authors), tags_by_id(client, &tags))?;
+    Ok(kept.learn(version, &names, authors, tags))
 }
 
 /// The authors of `ids`, in no order.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::cards::card_values;
 use super::{render_page, title};
 use crate::app::App;
-use crate::domain::article::Article;
+use crate::domain::article::{Article, ArticleSummary};
 use crate::domain::excerpt::excerpt;
 use crate::render::seo;
 use crate::render::views::{ArticleView, Meta, TEASER_WORDS};
@@ -35,17 +35,36 @@ pub async fn show_article(
     Segments(segment): Segments<String>,
 ) -> Result<Response, AppError> {
     let slug = slug(&segment)?;
-    let article = app.store.published_article(&slug, app.now()).await?.ok_or(AppError::NotFound)?;
-    render_article(&app, &article).await
+    let generation = app.pages.generation();
+    let words = related_words(&app);
+    let (article, related) =
+        app.store.published_article_with_related(&slug, app.now(), RELATED, words).await?.ok_or(AppError::NotFound)?;
+    article_page(&app, generation, &article, related, words).await
 }
 
 /// The article page of `article`, whatever its status (the newsroom's preview shows
 /// drafts through it).
 pub async fn render_article(app: &App, article: &Article) -> Result<Response, AppError> {
-    let now = app.now();
     let generation = app.pages.generation();
-    let words = TEASER_WORDS.min(app.settings.site.excerpt_words);
-    let related = app.store.related_articles(article, RELATED, now, words).await?;
+    let words = related_words(app);
+    let related = app.store.related_articles(article, RELATED, app.now(), words).await?;
+    article_page(app, generation, article, related, words).await
+}
+
+/// The words of the related articles' teasers.
+fn related_words(app: &App) -> usize {
+    TEASER_WORDS.min(app.settings.site.excerpt_words)
+}
+
+/// The article page of `article` with its `related` articles, teasers of `words` words,
+/// read at page `generation` or after.
+async fn article_page(
+    app: &App,
+    generation: u64,
+    article: &Article,
+    related: Vec<ArticleSummary>,
+    words: usize,
+) -> Result<Response, AppError> {
     let description = article
         .dek
         .clone()

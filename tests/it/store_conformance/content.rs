@@ -221,6 +221,53 @@ async fn related_articles_take_in_an_article_whose_time_comes_with_no_change_to_
 }
 
 #[tokio::test]
+async fn an_article_read_with_its_related_articles_gets_what_reading_them_apart_gets_as_time_and_content_move() {
+    let name = "an_article_read_with_its_related_articles_gets_what_reading_them_apart_gets_as_time_and_content_move";
+    for b in backends(name).await {
+        let drafts = vec![
+            draft("main", "A B", "Tajikistan", at(1)),
+            draft("before", "A B", "Tajikistan", at(2)),
+            draft("dated-later", "A B", "Tajikistan", at(6)),
+        ];
+        b.store.save_articles(drafts, at(3)).await.expect("save");
+        let store = &b.store;
+        let together = |now| async move {
+            let (article, related) = store
+                .published_article_with_related(&slug("main"), now, 5, 50)
+                .await
+                .expect("read together")
+                .expect("found");
+            (article.slug.as_str().to_owned(), related.iter().map(|a| a.slug.as_str().to_owned()).collect::<Vec<_>>())
+        };
+        let apart = |now| async move {
+            let article = store.published_article(&slug("main"), now).await.expect("read").expect("found");
+            let related = store.related_articles(&article, 5, now, 50).await.expect("related");
+            (article.slug.as_str().to_owned(), related.iter().map(|a| a.slug.as_str().to_owned()).collect::<Vec<_>>())
+        };
+        let seen = |related: &[&str]| ("main".to_owned(), related.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        for (now, expected, when) in [
+            (at(4), seen(&["before"]), "before its time"),
+            (at(5), seen(&["before"]), "read again, still before its time"),
+            (at(7), seen(&["dated-later", "before"]), "in its time, with no change to the content"),
+        ] {
+            assert_eq!(together(now).await, expected, "{}: {when}", b.name);
+            assert_eq!(apart(now).await, expected, "{}: {when}, read apart", b.name);
+        }
+        // Dated within what was looked at: only the change to the content tells.
+        b.store.save_articles(vec![draft("also-earlier", "A B", "Tajikistan", at(5))], at(8)).await.expect("save");
+        let expected = seen(&["dated-later", "also-earlier", "before"]);
+        assert_eq!(together(at(7)).await, expected, "{}: after a new article", b.name);
+        assert_eq!(apart(at(7)).await, expected, "{}: after a new article, read apart", b.name);
+        assert!(
+            b.store.published_article_with_related(&slug("absent"), at(9), 5, 50).await.expect("read").is_none(),
+            "{}: no such article",
+            b.name
+        );
+        b.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn home_page_blocks_hold_each_countrys_latest_articles() {
     for b in backends("home_page_blocks_hold_each_countrys_latest_articles").await {
         let mut both = draft("both", "A B", "Kazakhstan", at(4));

@@ -546,6 +546,15 @@ async fn notes_are_kept_oldest_first_and_move_the_articles_modified_time() {
             b.name
         );
         assert!(b.store.article_notes(id + 100).await.expect("notes").is_empty(), "{}", b.name);
+        b.store.add_article_note(id, NoteKind::Correction, "The river is the Ili.", at(2)).await.expect("note");
+        let page = b.store.published_article(&slug("story"), at(4)).await.expect("read").expect("found");
+        let shown: Vec<_> = page.notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(
+            shown,
+            ["The dam is 40 m tall.", "The river is the Ili.", "Talks resumed."],
+            "{}: the article page shows them oldest first, the first added first at the same time",
+            b.name
+        );
         b.finish().await;
     }
 }
