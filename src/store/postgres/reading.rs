@@ -92,17 +92,21 @@ const CARDS: &str = concat!(
       ORDER BY j.n"
 );
 
-/// The ids of a page of a listing, newest first, and the content version the statement
-/// read them at: `$1` the listing's key, `$2` the date it ends at, `$3` the page size and
-/// `$4` the offset. The listing is `$ids`, a statement of `id` and `published_at` in that
-/// order.
-macro_rules! listing_ids {
-    ($ids:literal) => {
+/// A page of a listing in one row: the content version the statement read it at, the
+/// ids of the page, newest first, and how many listed articles are dated after the
+/// listing's end (`$later`, a count, or `0` for a listing whose size is counted
+/// whole). `$1` is the listing's key, `$2` the date it ends at, `$3` the page size and
+/// `$4` the offset; the listing is `$ids`, a statement of `id` and `published_at` in
+/// that order.
+macro_rules! listing_page {
+    ($ids:literal, $later:literal) => {
         concat!(
-            "SELECT j.id, (SELECT version FROM content_version WHERE id = 1) FROM (",
+            "SELECT (SELECT version FROM content_version WHERE id = 1), ARRAY(SELECT j.id FROM (",
             $ids,
             " ORDER BY published_at DESC, id DESC LIMIT $3 OFFSET $4) j
-              ORDER BY j.published_at DESC, j.id DESC"
+              ORDER BY j.published_at DESC, j.id DESC), (",
+            $later,
+            ")"
         )
     };
 }
@@ -199,9 +203,10 @@ pub(super) async fn list_published(
 ) -> StoreResult<Listing> {
     let client = store.client().await?;
     let query = ListingQuery::new(filter, now.as_second());
+    let page = query.page(&client, offset, limit).await?;
     let (items, total) = tokio::try_join!(
-        query.cards(&client, &store.kept, offset, limit, now, words),
-        query.total(&client, &store.kept)
+        kept_cards(&client, &store.kept, &page.ids, page.version, now, words),
+        query.total(&client, &store.kept, &page)
     )?;
     Ok(Listing { items, total })
 }
@@ -214,7 +219,8 @@ pub(super) async fn latest_published(
     words: usize,
 ) -> StoreResult<Vec<ArticleSummary>> {
     let client = store.client().await?;
-    ListingQuery::new(filter, now.as_second()).cards(&client, &store.kept, 0, limit, now, words).await
+    let page = ListingQuery::new(filter, now.as_second()).page(&client, 0, limit).await?;
+    kept_cards(&client, &store.kept, &page.ids, page.version, now, words).await
 }
 
 pub(super) async fn latest_by_tag_kind(
@@ -581,101 +587,101 @@ fn parse_slug(s: &str) -> StoreResult<Slug> {
     Slug::parse(s).map_err(|_| invalid("slug", s))
 }
 
-/// The statements behind a listing: its ids a page at a time ([`listing_ids!`]), and
-/// its size, both over `$1 = key` and `$2 = until`.
+/// The statements behind a listing: a page of it with what its size needs
+/// ([`listing_page!`]), and its size, both over `$1 = key` and `$2 = until`.
 struct ListingQuery {
-    ids: &'static str,
+    page: &'static str,
     count: &'static str,
-    /// Counts the listed articles dated after `$2`, for listings whose size
-    /// [`Kept`] keeps.
-    later: Option<&'static str>,
+    /// Whether the size is counted whole and kept in [`Kept`] (a page then takes off
+    /// the articles dated after `$2`), rather than counted up to `$2` each time.
+    kept_size: bool,
     key: i64,
     until: i64,
 }
 
+/// A page of a listing as [`listing_page!`] reads it.
+struct Page {
+    version: i64,
+    ids: Vec<i64>,
+    later: u64,
+}
+
 impl ListingQuery {
     fn new(filter: &ListingFilter, now: i64) -> Self {
-        let (ids, count, later, key, until) = match *filter {
+        let (page, count, kept_size, key, until) = match *filter {
             // The key of the whole listing is its earliest date, which it does not have.
             ListingFilter::All => (
-                listing_ids!(
+                listing_page!(
                     "SELECT id, published_at FROM articles
-                     WHERE status = 'published' AND published_at >= $1 AND published_at <= $2"
+                     WHERE status = 'published' AND published_at >= $1 AND published_at <= $2",
+                    "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at > $2"
                 ),
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at <= $2",
-                Some(
-                    "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at > $2",
-                ),
+                true,
                 i64::MIN,
                 now,
             ),
             ListingFilter::Tag(tag_id) => (
-                listing_ids!(
+                listing_page!(
                     "SELECT article_id AS id, published_at FROM article_tags
-                     WHERE tag_id = $1 AND listed = 1 AND published_at <= $2"
+                     WHERE tag_id = $1 AND listed = 1 AND published_at <= $2",
+                    "SELECT COUNT(*) FROM article_tags WHERE tag_id = $1 AND listed = 1 AND published_at > $2"
                 ),
                 "SELECT COUNT(*) FROM article_tags WHERE tag_id = $1 AND listed = 1 AND published_at <= $2",
-                Some("SELECT COUNT(*) FROM article_tags WHERE tag_id = $1 AND listed = 1 AND published_at > $2"),
+                true,
                 tag_id,
                 now,
             ),
             ListingFilter::Author(author_id) => (
-                listing_ids!(
+                listing_page!(
                     "SELECT article_id AS id, published_at FROM article_authors
-                     WHERE author_id = $1 AND listed = 1 AND published_at <= $2"
+                     WHERE author_id = $1 AND listed = 1 AND published_at <= $2",
+                    "SELECT COUNT(*) FROM article_authors WHERE author_id = $1 AND listed = 1 AND published_at > $2"
                 ),
                 "SELECT COUNT(*) FROM article_authors WHERE author_id = $1 AND listed = 1 AND published_at <= $2",
-                Some("SELECT COUNT(*) FROM article_authors WHERE author_id = $1 AND listed = 1 AND published_at > $2"),
+                true,
                 author_id,
                 now,
             ),
             ListingFilter::Period { from, until } => (
-                listing_ids!(
+                listing_page!(
                     "SELECT id, published_at FROM articles
-                     WHERE status = 'published' AND published_at >= $1 AND published_at < $2"
+                     WHERE status = 'published' AND published_at >= $1 AND published_at < $2",
+                    "SELECT 0::bigint"
                 ),
                 "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2",
-                None,
+                false,
                 from.as_second(),
                 until.as_second().min(now.saturating_add(1)),
             ),
         };
-        Self { ids, count, later, key, until }
+        Self { page, count, kept_size, key, until }
     }
 
-    /// The cards of the page of `limit` from `offset`, public at `now`.
-    async fn cards(
-        &self,
-        client: &ClientWrapper,
-        kept: &Kept,
-        offset: u64,
-        limit: u32,
-        now: Timestamp,
-        words: usize,
-    ) -> StoreResult<Vec<ArticleSummary>> {
-        let stmt = client.prepare_cached(self.ids).await.map_err(db)?;
+    /// The page of `limit` from `offset`.
+    async fn page(&self, client: &ClientWrapper, offset: u64, limit: u32) -> StoreResult<Page> {
+        let stmt = client.prepare_cached(self.page).await.map_err(db)?;
         let params: [&(dyn ToSql + Sync); 4] = [&self.key, &self.until, &big(limit), &big(offset)];
-        let rows = client.query(&stmt, &params).await.map_err(db)?;
-        let ids = rows.iter().map(|row| get(row, 0)).collect::<StoreResult<Vec<i64>>>()?;
-        let Some(row) = rows.first() else { return Ok(Vec::new()) };
-        kept_cards(client, kept, &ids, get(row, 1)?, now, words).await
+        let row = client.query_one(&stmt, &params).await.map_err(db)?;
+        Ok(Page { version: get(&row, 0)?, ids: get(&row, 1)?, later: count(get(&row, 2)?) })
     }
 
-    /// The size of the listing, from the size kept in `kept` when it is still current.
-    async fn total(&self, client: &ClientWrapper, kept: &Kept) -> StoreResult<u64> {
-        let Some(later) = self.later else { return count_rows(client, self.count, self.key, self.until).await };
-        let (version, later) =
-            tokio::try_join!(current_version(client), count_rows(client, later, self.key, self.until))?;
+    /// The size of the listing that `page` is of, from the size kept in `kept` when it
+    /// is still current.
+    async fn total(&self, client: &ClientWrapper, kept: &Kept, page: &Page) -> StoreResult<u64> {
+        if !self.kept_size {
+            return count_rows(client, self.count, self.key, self.until).await;
+        }
         let key = (self.count, self.key);
-        let all = match kept.count(version, key) {
+        let all = match kept.count(page.version, key) {
             Some(all) => all,
             None => {
                 let all = count_rows(client, self.count, self.key, i64::MAX).await?;
-                kept.keep_count(version, key, all);
+                kept.keep_count(page.version, key, all);
                 all
             }
         };
-        Ok(all.saturating_sub(later))
+        Ok(all.saturating_sub(page.later))
     }
 }
 
