@@ -1,14 +1,16 @@
 //! What readers see: articles, listings, home-page blocks, tags and authors.
 //!
 //! Each round trip to the server costs more than a whole SQLite query, so a read is one
-//! or two statements, whatever the page size: a listing's statement gives its ids and
-//! the content version, and the cards the store does not keep for that version are read
-//! in a second; a card carries the ids of its authors and tags (the `card_links` read
-//! model, one row per article), named from what the store keeps per content version
-//! too; an article carries its bylines, tags and notes as JSON
-//! arrays built by subqueries of the same statement (one snapshot, no second lookup);
-//! and statements that do not need each other's results are sent together on the
-//! connection (`try_join!` pipelines them).
+//! statement, whatever the page size, whenever the store keeps what else it needs for
+//! the content version the statement read: a listing's statement gives its ids, the
+//! content version and the count of its articles dated after now, and only the cards
+//! the store does not keep for that version are read in a second; a card, and an
+//! article, carry the ids of their authors and tags (the `card_links` read model, one
+//! row per article), named from what the store keeps per content version too; an
+//! article's statement reads its notes as a JSON array built by a subquery and the
+//! content version its related articles are kept at; and statements that do not need
+//! each other's results are sent together on the connection (`try_join!` pipelines
+//! them).
 
 use std::sync::Arc;
 
