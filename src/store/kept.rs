@@ -377,14 +377,19 @@ mod tests {
         assert!(read_card_links(12, "4,x", "", &mut links).is_err());
     }
 
-    #[test]
-    fn attach_puts_bylines_and_tags_in_their_positions_and_ignores_other_articles_links() {
-        let names = Kept::default().learn(
+    /// Names of two authors (1 Aida, 2 Bek) and two tags (7 Energy, 8 Water).
+    fn aida_bek_energy_water() -> Arc<Names> {
+        Kept::default().learn(
             1,
             &Names::default(),
             vec![author(1, "Aida"), author(2, "Bek")],
             vec![tag(7, "Energy"), tag(8, "Water")],
-        );
+        )
+    }
+
+    #[test]
+    fn attach_puts_bylines_and_tags_in_their_positions_and_ignores_other_articles_links() {
+        let names = aida_bek_energy_water();
         let links = [
             link(10, true, 8, 1),
             link(13, false, 2, 0),
@@ -405,12 +410,7 @@ mod tests {
 
     #[test]
     fn an_articles_names_come_in_their_positions_and_unknown_ones_are_left_out() {
-        let names = Kept::default().learn(
-            1,
-            &Names::default(),
-            vec![author(1, "Aida"), author(2, "Bek")],
-            vec![tag(7, "Energy"), tag(8, "Water")],
-        );
+        let names = aida_bek_energy_water();
         let links = [
             link(10, true, 8, 2),
             link(10, false, 2, 0),
