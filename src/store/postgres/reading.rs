@@ -130,8 +130,9 @@ pub(super) async fn published_article(
 }
 
 /// The article and its related articles: one statement when the content has not
-/// changed since the related articles were found (they are kept per content version,
-/// and the article's statement reads the version too).
+/// changed since the related articles were found and nothing was published since the
+/// time they were found up to (they are kept per content version, and the article's
+/// statement reads the version and the latest publication time too).
 pub(super) async fn published_article_with_related(
     store: &PostgresStore,
     slug: &Slug,
@@ -140,27 +141,27 @@ pub(super) async fn published_article_with_related(
     words: usize,
 ) -> StoreResult<Option<(Article, Vec<ArticleSummary>)>> {
     let client = store.client().await?;
-    let Some((article, version)) = article_at(&client, &store.kept, slug, now).await? else { return Ok(None) };
-    let related = kept_related(&client, &store.kept, version, &article, limit, now, words).await?;
+    let Some((article, read)) = article_at(&client, &store.kept, slug, now).await? else { return Ok(None) };
+    let related = kept_related(&client, &store.kept, read, &article, limit, now, words).await?;
     Ok(Some((article, related)))
 }
 
-/// A published article by slug with its notes, and the content version it was read at.
-/// Its bylines and tags are named as cards' are: their ids from `card_links`, the names
+/// A published article by slug with its notes, and what it was read at. Its bylines and tags are named as cards' are: their ids from `card_links`, the names
 /// from what `kept` holds at that version (a second statement only for those it lacks).
 async fn article_at(
     client: &ClientWrapper,
     kept: &Kept,
     slug: &Slug,
     now: Timestamp,
-) -> StoreResult<Option<(Article, i64)>> {
+) -> StoreResult<Option<(Article, ReadAt)>> {
     const SQL: &str = concat!(
         "SELECT ",
         article_own_columns!(),
         ", c.authors, c.tags,
            (SELECT json_agg(json_build_array(n.kind, n.noted_at, n.text, n.id))::text
               FROM article_notes n WHERE n.article_id = a.id),
-           (SELECT version FROM content_version WHERE id = 1)
+           (SELECT version FROM content_version WHERE id = 1),
+           (SELECT max(published_at) FROM articles WHERE status = 'published' AND published_at <= $2)
          FROM articles a",
         card_links_join!(),
         " WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2"
@@ -170,7 +171,8 @@ async fn article_at(
         return Ok(None);
     };
     let mut article = article_from_row(&row)?;
-    let version: i64 = get(&row, ARTICLE_LINKS + 3)?;
+    let read = ReadAt { version: get(&row, ARTICLE_LINKS + 3)?, latest: get(&row, ARTICLE_LINKS + 4)? };
+    let version = read.version;
     let mut links = Vec::new();
     let authors: Option<&str> = get(&row, ARTICLE_LINKS)?;
     let tags: Option<&str> = get(&row, ARTICLE_LINKS + 1)?;
@@ -192,7 +194,15 @@ async fn article_at(
             })
         })
         .collect::<StoreResult<_>>()?;
-    Ok(Some((article, version)))
+    Ok(Some((article, read)))
+}
+
+/// What an article's statement read besides the article: the content version, and the
+/// latest publication time up to the time asked (present whenever the article is).
+#[derive(Clone, Copy)]
+struct ReadAt {
+    version: i64,
+    latest: i64,
 }
 
 pub(super) async fn list_published(
@@ -279,14 +289,16 @@ pub(super) async fn related_articles(
     kept_cards(&client, &store.kept, &ids, version, now, words).await
 }
 
-/// The related articles of `article`, read at content `version`: those `kept` holds at
-/// `version` unless an article was published between the time they were found up to
+/// The related articles of `article`, read at `read`: those `kept` holds at its
+/// version unless an article was published between the time they were found up to
 /// and this one's horizon (the ranking looks a few candidates deep under each tag, so
 /// they are found again then), else found and kept at the version they were found at.
+/// Nothing was published in between when the latest publication is no later than the
+/// time they were found up to; only otherwise is it asked.
 async fn kept_related(
     client: &ClientWrapper,
     kept: &Kept,
-    version: i64,
+    read: ReadAt,
     article: &Article,
     limit: u32,
     now: Timestamp,
@@ -295,10 +307,12 @@ async fn kept_related(
     let published_at = article.published_at.as_second();
     let horizon = horizon(published_at, now.as_second());
     let key = (article.id, published_at, article.tags.iter().map(|tag| tag.id).collect(), limit);
-    if let Some((found_up_to, ids)) = kept.related(version, &key)
-        && (found_up_to == horizon || !published_between(client, found_up_to, horizon).await?)
+    if let Some((found_up_to, ids)) = kept.related(read.version, &key)
+        && (found_up_to == horizon
+            || (found_up_to < horizon && read.latest <= found_up_to)
+            || !published_between(client, found_up_to, horizon).await?)
     {
-        return kept_cards(client, kept, &ids, version, now, words).await;
+        return kept_cards(client, kept, &ids, read.version, now, words).await;
     }
     let Some((ids, found_at)) = related_ids(client, article, limit, horizon).await? else { return Ok(Vec::new()) };
     let ids: Arc<[i64]> = ids.into();
