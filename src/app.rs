@@ -19,6 +19,7 @@ use crate::render::Renderer;
 use crate::render::admin::AdminRenderer;
 use crate::render::assets::Assets;
 use crate::render::theme::Theme;
+use crate::search::highlight::MarkableText;
 use crate::search::{INDEX_DIR, Opened, Ranking, SearchIndex};
 use crate::store::{PostgresOptions, PostgresStore, SqliteStore, Store};
 
@@ -31,6 +32,10 @@ pub const MEDIA_DIR: &str = "media";
 /// The most listing cards kept as template objects at one content generation: a few
 /// tens of megabytes at most (a card with a 500-word excerpt is a few kilobytes).
 const MAX_KEPT_CARDS: usize = 4096;
+
+/// The most search results' cards kept at one content generation: each also has its
+/// excerpt read for marking (about three times the text's size), so fewer of them.
+const MAX_KEPT_RESULT_CARDS: usize = 2048;
 
 /// Where the time comes from.
 #[derive(Debug, Clone)]
@@ -85,6 +90,9 @@ pub struct App {
     /// Listing cards as template objects, by article and excerpt length, kept per
     /// content generation (see [`crate::web::site::cards`]).
     pub cards: DerivedByKey<(i64, usize), minijinja::Value>,
+    /// Search results' cards, by article and excerpt length, kept per content
+    /// generation (see [`crate::web::site::cards`]).
+    pub result_cards: DerivedByKey<(i64, usize), (minijinja::Value, Arc<MarkableText>)>,
     /// Time source.
     pub clock: Clock,
     /// The site's time zone.
@@ -129,6 +137,7 @@ impl App {
             pages,
             chrome: Derived::default(),
             cards: DerivedByKey::new(MAX_KEPT_CARDS),
+            result_cards: DerivedByKey::new(MAX_KEPT_RESULT_CARDS),
             clock,
             tz,
             rates,

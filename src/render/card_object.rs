@@ -91,6 +91,43 @@ impl Card {
     }
 }
 
+/// A search result's card: a listing card's fields, and its excerpt with the matched
+/// words marked as `excerpt_html`.
+#[derive(Debug)]
+struct MarkedCardObject {
+    card: Value,
+    excerpt_html: Value,
+}
+
+impl MarkedCardObject {
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "excerpt_html" => Some(self.excerpt_html.clone()),
+            _ => self.card.get_attr(name).ok().filter(|value| !value.is_undefined()),
+        }
+    }
+}
+
+impl Object for MarkedCardObject {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.field(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        self.field(key)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(FIELDS.iter().chain(&["excerpt_html"]).map(|name| Value::from(*name)).collect())
+    }
+}
+
+/// `card` (a template object made by [`Card::into_value`]) with `excerpt_html`, its
+/// excerpt as HTML with the matched words marked, as one more field.
+pub fn marked_card(card: Value, excerpt_html: String) -> Value {
+    Value::from_object(MarkedCardObject { card, excerpt_html: Value::from_safe_string(excerpt_html) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +200,21 @@ mod tests {
             assert!(by_serde.starts_with("Плотина на Нарыне &amp; &lt;её&gt;"), "{by_serde}");
             assert_eq!(render(card(with_everything).into_value()), by_serde);
         }
+    }
+
+    #[test]
+    fn a_marked_card_has_the_cards_fields_and_its_marked_excerpt_unescaped() {
+        let marked = marked_card(card(true).into_value(), "<mark>Первые</mark> слова".to_owned());
+        let names: Vec<String> = marked.try_iter().into_iter().flatten().map(|k| k.to_string()).collect();
+        assert_eq!(names[..FIELDS.len()], *FIELDS);
+        assert_eq!(names[FIELDS.len()..], ["excerpt_html"]);
+        let mut env = minijinja::Environment::new();
+        env.add_template("card.html", "{{ c.title }}|{{ c.country.name }}|{{ c.excerpt_html }}|{{ c.nothing }}")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let html = env
+            .get_template("card.html")
+            .and_then(|t| t.render(minijinja::context! { c => marked }))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(html, "Плотина на Нарыне &amp; &lt;её&gt; &quot;каскад&quot;|Kyrgyzstan|<mark>Первые</mark> слова|");
     }
 }

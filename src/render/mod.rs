@@ -7,6 +7,8 @@ pub mod theme;
 pub mod ticker;
 pub mod views;
 
+pub use card_object::marked_card;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use minijinja::value::Serde;

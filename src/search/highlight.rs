@@ -2,13 +2,18 @@
 //! index used: a word is marked when its exact form or its Latin key is one the query
 //! searched for (typo tolerance adds the index words it found near a query word), so
 //! `Алматы` is marked for `Almaty`.
+//!
+//! A text is read once ([`MarkableText`]): where its words are, and what each of its
+//! distinct words is to the index, whatever the query. Marking it for a query then
+//! looks up each distinct word's forms among the query's and copies the text between
+//! marks. A search result's excerpt is read so once per content generation.
 
 use std::cell::RefCell;
 
-use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
 
-use super::analysis::{WordMap, WordSpans, exact_analyzer, exact_fold, latin_key, stemmer_for, tokens};
+use super::analysis::{WordMap, WordSpans, exact_analyzer, latin_key, stemmer_for, tokens};
 use crate::domain::article::Language;
 use crate::render::escape_into;
 
@@ -16,9 +21,6 @@ use crate::render::escape_into;
 #[derive(Debug, Clone, Default)]
 pub struct HighlightTerms {
     exact: FxHashSet<String>,
-    /// The first two letters of each exact form: a stem starts like its word, so a word
-    /// starting otherwise need not be stemmed to know it does not match.
-    heads: FxHashSet<String>,
     keys: FxHashSet<String>,
 }
 
@@ -26,7 +28,6 @@ impl HighlightTerms {
     /// Adds exact forms.
     pub fn add_exact(&mut self, terms: &[String]) {
         self.exact.extend(terms.iter().cloned());
-        self.heads.extend(terms.iter().map(|t| head(t).to_owned()));
     }
 
     /// Adds Latin keys.
@@ -39,104 +40,137 @@ impl HighlightTerms {
         self.exact.is_empty() && self.keys.is_empty()
     }
 
-    /// A highlighter for the results of one page, which remembers what it decided about
-    /// each word so that the words every excerpt repeats are analysed once.
-    pub fn highlighter(&self) -> Highlighter<'_> {
-        Highlighter { terms: self, seen: FxHashMap::default() }
-    }
-
-    /// `text` as HTML, escaped, with matched words inside `<mark>`.
+    /// `text`, written in `language`, as HTML, escaped, with matched words inside `<mark>`.
     pub fn mark(&self, text: &str, language: &Language) -> String {
-        self.highlighter().mark(text, language)
-    }
-}
-
-/// Marks matched words, remembering its decisions (see [`HighlightTerms::highlighter`]).
-pub struct Highlighter<'a> {
-    terms: &'a HighlightTerms,
-    seen: FxHashMap<Option<StemLanguage>, Seen>,
-}
-
-/// What a highlighter decided about the words of texts stemmed one way.
-struct Seen {
-    /// Words of up to eight bytes, most words, by their bytes as one number: hashed
-    /// and compared without reading them again.
-    short: FxHashMap<u64, bool>,
-    /// Longer words.
-    long: WordMap<bool>,
-}
-
-impl Seen {
-    /// Room for the distinct words of a page of results, about, so that the tables seldom grow.
-    fn new() -> Self {
-        Seen { short: FxHashMap::with_capacity_and_hasher(1024, FxBuildHasher), long: WordMap::default() }
-    }
-
-    /// Whether `word` matches, worked out by `decide` the first time it is asked.
-    fn decide(&mut self, word: &str, decide: impl FnOnce() -> bool) -> bool {
-        match short_key(word) {
-            Some(key) => *self.short.entry(key).or_insert_with(decide),
-            None => match self.long.get(word) {
-                Some(&hit) => hit,
-                None => {
-                    let hit = decide();
-                    self.long.insert(word.to_owned(), hit);
-                    hit
-                }
-            },
+        if self.is_empty() {
+            let mut html = String::with_capacity(text.len() + text.len() / 16);
+            escape_into(text, &mut html);
+            return html;
         }
+        self.mark_read(&MarkableText::new(text, language))
     }
-}
 
-/// A word of up to eight bytes as one number, its bytes in order and zeros after them:
-/// no word has a zero byte, so no two words share a number.
-fn short_key(word: &str) -> Option<u64> {
-    let bytes = word.as_bytes();
-    (bytes.len() <= 8).then(|| bytes.iter().rev().fold(0, |key, &byte| (key << 8) | u64::from(byte)))
-}
-
-impl Highlighter<'_> {
-    /// `text` as HTML, escaped, with matched words inside `<mark>`.
-    pub fn mark(&mut self, text: &str, language: &Language) -> String {
-        let mut html = String::with_capacity(text.len() + text.len() / 16);
+    /// A text read for marking as HTML, escaped, with matched words inside `<mark>`.
+    pub fn mark_read(&self, text: &MarkableText) -> String {
+        let plain = &*text.text;
+        let mut html = String::with_capacity(plain.len() + plain.len() / 16);
         // The end of the text written so far.
         let mut done = 0;
-        if !self.terms.is_empty() {
-            let stem = stemmer_for(language);
-            let mut seen = self.seen.remove(&stem).unwrap_or_else(Seen::new);
-            for span in WordSpans::new(text, true) {
+        let hits: Vec<bool> =
+            if self.is_empty() { Vec::new() } else { text.words.iter().map(|word| self.matches(text, word)).collect() };
+        if hits.contains(&true) {
+            for span in &text.spans {
+                let (from, to) = (span.from as usize, span.to as usize);
                 // A part of a hyphenated word marked whole is marked already.
-                if span.to <= done {
+                if to <= done || !hits[span.word as usize] {
                     continue;
                 }
-                let word = span.text(text);
-                if seen.decide(word, || self.matches(word, stem)) {
-                    let from = span.from.max(done);
-                    escape_into(&text[done..from], &mut html);
-                    html.push_str("<mark>");
-                    escape_into(&text[from..span.to], &mut html);
-                    html.push_str("</mark>");
-                    done = span.to;
-                }
+                let from = from.max(done);
+                escape_into(&plain[done..from], &mut html);
+                html.push_str("<mark>");
+                escape_into(&plain[from..to], &mut html);
+                html.push_str("</mark>");
+                done = to;
             }
-            self.seen.insert(stem, seen);
         }
-        escape_into(&text[done..], &mut html);
+        escape_into(&plain[done..], &mut html);
         html
     }
 
-    /// Whether one word (as written in a text stemmed with `stem`) matches the query.
-    fn matches(&self, word: &str, stem: Option<StemLanguage>) -> bool {
-        let terms = self.terms;
-        analysed(word, |analysis| {
-            if !terms.exact.is_empty()
-                && terms.heads.contains(head(&analysis.folded))
-                && analysis.exact(word, stem).iter().any(|form| terms.exact.contains(form))
-            {
-                return true;
-            }
-            !analysis.key.is_empty() && terms.keys.contains(&*analysis.key)
-        })
+    /// Whether one distinct word of `text` matches.
+    fn matches(&self, text: &MarkableText, word: &Word) -> bool {
+        let key = text.strings.get(word.key);
+        (!key.is_empty() && self.keys.contains(key))
+            || (!self.exact.is_empty()
+                && (word.key + 1..word.forms_end).any(|form| self.exact.contains(text.strings.get(form))))
+    }
+}
+
+/// A text read once to be marked for any number of queries: where its words are, which
+/// of its distinct words each one is, and what each distinct word is to the index.
+#[derive(Debug)]
+pub struct MarkableText {
+    text: Box<str>,
+    /// Each word in order, a hyphenated word whole just before its parts.
+    spans: Box<[Span]>,
+    /// The distinct words, in the order of their first appearance.
+    words: Box<[Word]>,
+    /// Each distinct word's Latin key followed by its exact forms.
+    strings: Strings,
+}
+
+/// A word of a [`MarkableText`]: its bytes in the text, and which distinct word it is.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    from: u32,
+    to: u32,
+    word: u32,
+}
+
+/// A distinct word of a [`MarkableText`]: its Latin key is string `key`, its exact forms
+/// the strings after it, up to `forms_end`.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    key: usize,
+    forms_end: usize,
+}
+
+/// Short strings one after another in one buffer.
+#[derive(Debug, Default)]
+struct Strings {
+    letters: String,
+    /// Where each string ends in `letters`.
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    fn push(&mut self, string: &str) {
+        self.letters.push_str(string);
+        self.ends.push(self.letters.len());
+    }
+
+    fn get(&self, at: usize) -> &str {
+        let from = at.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.letters[from..self.ends[at]]
+    }
+}
+
+impl MarkableText {
+    /// Reads `text`, written in `language`. Words past its first 4 GiB are not marked.
+    pub fn new(text: &str, language: &Language) -> Self {
+        let stem = stemmer_for(language);
+        let mut numbers: WordMap<u32> = WordMap::default();
+        let (mut spans, mut words, mut strings) = (Vec::new(), Vec::new(), Strings::default());
+        for span in WordSpans::new(text, true) {
+            let (Ok(from), Ok(to), Ok(next)) =
+                (u32::try_from(span.from), u32::try_from(span.to), u32::try_from(words.len()))
+            else {
+                break;
+            };
+            let spelt = span.text(text);
+            let number = match numbers.get(spelt) {
+                Some(&number) => number,
+                None => {
+                    let key = strings.ends.len();
+                    analysed(spelt, |analysis| {
+                        strings.push(&analysis.key);
+                        for form in analysis.exact(spelt, stem) {
+                            strings.push(form);
+                        }
+                    });
+                    words.push(Word { key, forms_end: strings.ends.len() });
+                    numbers.insert(spelt.to_owned(), next);
+                    next
+                }
+            };
+            spans.push(Span { from, to, word: number });
+        }
+        Self { text: text.into(), spans: spans.into(), words: words.into(), strings }
+    }
+
+    /// The text as read.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 }
 
@@ -145,8 +179,6 @@ const MAX_ANALYSED: usize = 50_000;
 
 /// What a word is to the index, whatever the query.
 struct Analysis {
-    /// Its exact fold.
-    folded: Box<str>,
     /// Its Latin key.
     key: Box<str>,
     /// Its exact forms in texts stemmed each way asked for so far.
@@ -188,10 +220,9 @@ fn analysed<R>(word: &str, with: impl FnOnce(&mut Analysis) -> R) -> R {
         if let Some(analysis) = known.get_mut(word) {
             return with(analysis);
         }
-        let (mut folded, mut key) = (String::new(), String::new());
-        exact_fold(word, &mut folded);
+        let mut key = String::new();
         latin_key(word, &mut key);
-        let mut analysis = Analysis { folded: folded.into(), key: key.into(), stemmed: Vec::new() };
+        let mut analysis = Analysis { key: key.into(), stemmed: Vec::new() };
         let answer = with(&mut analysis);
         if known.len() >= MAX_ANALYSED {
             known.clear();
@@ -199,11 +230,6 @@ fn analysed<R>(word: &str, with: impl FnOnce(&mut Analysis) -> R) -> R {
         known.insert(word.to_owned(), analysis);
         answer
     })
-}
-
-/// The first two characters of a word.
-fn head(word: &str) -> &str {
-    word.char_indices().nth(2).map_or(word, |(end, _)| &word[..end])
 }
 
 #[cfg(test)]
@@ -229,6 +255,35 @@ mod tests {
             other.mark("Elections in Алматы, Tokaeva", &Language::english()),
             "Elections in Алматы, <mark>Tokaeva</mark>"
         );
+    }
+
+    #[test]
+    fn a_text_read_once_is_marked_for_each_query_a_hyphenated_word_whole_or_in_parts() {
+        let key = |word: &str| {
+            let mut key = String::new();
+            latin_key(word, &mut key);
+            key
+        };
+        let text = MarkableText::new("Alma-Ata & Almaty: Tokayev met Tokayev in Alma-Ata.", &Language::english());
+        let marked = |keys: &[&str]| {
+            let mut terms = HighlightTerms::default();
+            terms.add_keys(&keys.iter().map(|word| key(word)).collect::<Vec<_>>());
+            terms.mark_read(&text)
+        };
+        assert_eq!(
+            marked(&["AlmaAta"]),
+            "<mark>Alma-Ata</mark> &amp; Almaty: Tokayev met Tokayev in <mark>Alma-Ata</mark>."
+        );
+        assert_eq!(
+            marked(&["Ata", "Tokayev"]),
+            "Alma-<mark>Ata</mark> &amp; Almaty: <mark>Tokayev</mark> met <mark>Tokayev</mark> in Alma-<mark>Ata</mark>."
+        );
+        assert_eq!(
+            marked(&["AlmaAta", "Alma", "Ata"]),
+            "<mark>Alma-Ata</mark> &amp; Almaty: Tokayev met Tokayev in <mark>Alma-Ata</mark>."
+        );
+        assert_eq!(marked(&["Bishkek"]), "Alma-Ata &amp; Almaty: Tokayev met Tokayev in Alma-Ata.");
+        assert_eq!(text.text(), "Alma-Ata & Almaty: Tokayev met Tokayev in Alma-Ata.");
     }
 
     #[test]

@@ -557,12 +557,15 @@ async fn publishing_updating_unpublishing_and_deleting_show_in_results_within_a_
     app.import(std::slice::from_ref(&alert)).await;
     let took = time_until(&app, "glacier", WITHIN_A_SECOND, |t| t == ["Flood alert in Osh"]).await;
     assert!(took < WITHIN_A_SECOND, "published: {took:?}");
+    let excerpt = |page: String| cards(&page).remove(0).excerpt;
+    assert_eq!(excerpt(search(&app, "Osh", &[]).await), "The glacier lake may burst.");
 
     let updated = alert.clone().body("<p>An avalanche closed the road.</p>");
     app.import(std::slice::from_ref(&updated)).await;
     let took = time_until(&app, "avalanche", WITHIN_A_SECOND, |t| t == ["Flood alert in Osh"]).await;
     assert!(took < WITHIN_A_SECOND, "updated: {took:?}");
     assert!(found(&app, "glacier").await.is_empty(), "the old text is gone");
+    assert_eq!(excerpt(search(&app, "Osh", &[]).await), "An avalanche closed the road.", "and its excerpt");
 
     let mut draft: serde_json::Value = serde_json::from_str(&updated.to_json_line()).expect("JSON");
     draft["status"] = "draft".into();

@@ -97,7 +97,7 @@ pub async fn search_articles(
     if input.asks() {
         let found = find(&app, &input, per_page).await?;
         let words = app.settings.site.excerpt_words;
-        let mut highlighter = found.highlight.highlighter();
+        let highlight = &found.highlight;
         answer.total = found.paging.total;
         answer.pages = if found.paging.total == 0 { 0 } else { found.paging.last_page() };
         answer.suggestion = found.suggestion;
@@ -116,8 +116,8 @@ pub async fn search_articles(
                     country: article.first_tag(TagKind::Country).map(|t| t.name.clone()),
                     authors: article.authors.iter().map(|a| a.name.clone()).collect(),
                     highlights: Highlights {
-                        title: highlighter.mark(&article.title, &article.language),
-                        excerpt: highlighter.mark(&text, &article.language),
+                        title: highlight.mark(&article.title, &article.language),
+                        excerpt: highlight.mark(&text, &article.language),
                     },
                     excerpt: text,
                 }

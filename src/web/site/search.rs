@@ -14,13 +14,16 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use jiff::Timestamp;
 use jiff::civil::Date;
+use minijinja::Value;
 use serde::Serialize;
 
+use super::cards::result_cards;
 use super::{render_page, title};
 use crate::app::App;
 use crate::domain::article::ArticleSummary;
 use crate::domain::paging::{MAX_PAGE, PageNumber, Paging};
-use crate::render::views::{Card, Link, Meta, Pager, PagerItem};
+use crate::render::marked_card;
+use crate::render::views::{Link, Meta, Pager, PagerItem};
 use crate::search::query::{MAX_CLAUSES, MAX_QUERY_CHARS, clean_query};
 use crate::search::{HighlightTerms, ParsedQuery, SearchRequest, SortOrder};
 use crate::web::error::AppError;
@@ -217,15 +220,6 @@ pub async fn find(app: &App, input: &SearchInput, per_page: u32) -> Result<Found
     Ok(Found { paging, items, highlight: hits.highlight, suggestion })
 }
 
-/// A result card: a listing card whose excerpt has the matched words marked.
-#[derive(Serialize)]
-struct ResultCard {
-    #[serde(flatten)]
-    card: Card,
-    /// The excerpt as HTML, escaped, matched words in `<mark>`.
-    excerpt_html: String,
-}
-
 #[derive(Serialize)]
 struct SearchView {
     query: String,
@@ -234,7 +228,8 @@ struct SearchView {
     to: String,
     asked: bool,
     results_line: Option<String>,
-    cards: Vec<ResultCard>,
+    /// Result cards ([`marked_card`]).
+    cards: Vec<Value>,
     pager: Option<Pager>,
     suggestion: Option<Link>,
     notes: Vec<String>,
@@ -266,18 +261,13 @@ pub async fn show_search(
     };
     if input.asks() {
         let per_page = app.settings.site.per_page;
+        // Read before the store, for the kept cards (see `cards`).
+        let generation = app.pages.generation();
         let found = find(&app, &input, per_page).await?;
         let words = app.settings.site.excerpt_words;
-        let mut highlighter = found.highlight.highlighter();
-        view.cards = found
-            .items
-            .into_iter()
-            .map(|article| {
-                let language = article.language.clone();
-                let card = Card::new(article, words, &app.tz);
-                let excerpt_html = highlighter.mark(&card.excerpt, &language);
-                ResultCard { card, excerpt_html }
-            })
+        let highlight = &found.highlight;
+        view.cards = result_cards(&app, generation, found.items, words)
+            .map(|(card, excerpt)| marked_card(card, highlight.mark_read(&excerpt)))
             .collect();
         // Nothing found is said by the page's no-results section, not by `0 - 0 of 0`.
         view.results_line = (found.paging.total > 0).then(|| found.paging.results_line());
