@@ -10,7 +10,9 @@
 
 use std::cell::RefCell;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
 
 use super::analysis::{WordMap, WordSpans, exact_analyzer, latin_key, stemmer_for, tokens};
@@ -20,24 +22,24 @@ use crate::render::escape_into;
 /// The terms a query searched for, to mark them in results.
 #[derive(Debug, Clone, Default)]
 pub struct HighlightTerms {
-    exact: FxHashSet<String>,
-    keys: FxHashSet<String>,
+    exact: TermSet,
+    keys: TermSet,
 }
 
 impl HighlightTerms {
     /// Adds exact forms.
     pub fn add_exact(&mut self, terms: &[String]) {
-        self.exact.extend(terms.iter().cloned());
+        self.exact.extend(terms);
     }
 
     /// Adds Latin keys.
     pub fn add_keys(&mut self, keys: &[String]) {
-        self.keys.extend(keys.iter().cloned());
+        self.keys.extend(keys);
     }
 
     /// Whether there is nothing to mark.
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.keys.is_empty()
+        self.exact.strings.is_empty() && self.keys.strings.is_empty()
     }
 
     /// `text`, written in `language`, as HTML, escaped, with matched words inside `<mark>`.
@@ -79,11 +81,39 @@ impl HighlightTerms {
 
     /// Whether one distinct word of `text` matches.
     fn matches(&self, text: &MarkableText, word: &Word) -> bool {
-        let key = text.strings.get(word.key);
-        (!key.is_empty() && self.keys.contains(key))
-            || (!self.exact.is_empty()
-                && (word.key + 1..word.forms_end).any(|form| self.exact.contains(text.strings.get(form))))
+        self.keys.contains(&text.strings, word.key)
+            || (word.key + 1..word.forms_end).any(|form| self.exact.contains(&text.strings, form))
     }
+}
+
+/// Strings, and a filter of 256 bits with each one's [`filter_bit`] set: a string whose
+/// bit is not set is not among them, told without hashing it again.
+#[derive(Debug, Clone, Default)]
+struct TermSet {
+    strings: FxHashSet<String>,
+    filter: [u64; 4],
+}
+
+impl TermSet {
+    /// Adds `terms`, but not the empty string.
+    fn extend(&mut self, terms: &[String]) {
+        for term in terms.iter().filter(|term| !term.is_empty()) {
+            let bit = filter_bit(term);
+            self.filter[usize::from(bit >> 6)] |= 1 << (bit & 63);
+            self.strings.insert(term.clone());
+        }
+    }
+
+    /// Whether string `at` of `strings` is among these.
+    fn contains(&self, strings: &Strings, at: usize) -> bool {
+        let bit = strings.bits[at];
+        self.filter[usize::from(bit >> 6)] & (1 << (bit & 63)) != 0 && self.strings.contains(strings.get(at))
+    }
+}
+
+/// One byte of a string's hash: its bit in a [`TermSet`]'s filter.
+fn filter_bit(string: &str) -> u8 {
+    (FxBuildHasher.hash_one(string) >> 56) as u8
 }
 
 /// A text read once to be marked for any number of queries: where its words are, which
@@ -115,18 +145,20 @@ struct Word {
     forms_end: usize,
 }
 
-/// Short strings one after another in one buffer.
+/// Short strings one after another in one buffer, each with its [`filter_bit`].
 #[derive(Debug, Default)]
 struct Strings {
     letters: String,
     /// Where each string ends in `letters`.
     ends: Vec<usize>,
+    bits: Vec<u8>,
 }
 
 impl Strings {
     fn push(&mut self, string: &str) {
         self.letters.push_str(string);
         self.ends.push(self.letters.len());
+        self.bits.push(filter_bit(string));
     }
 
     fn get(&self, at: usize) -> &str {
@@ -284,6 +316,21 @@ mod tests {
         );
         assert_eq!(marked(&["Bishkek"]), "Alma-Ata &amp; Almaty: Tokayev met Tokayev in Alma-Ata.");
         assert_eq!(text.text(), "Alma-Ata & Almaty: Tokayev met Tokayev in Alma-Ata.");
+    }
+
+    #[test]
+    fn a_term_set_finds_every_term_it_was_given_and_no_other() {
+        let terms: Vec<String> = (0..1000).map(|n| format!("w{n}")).collect();
+        let mut set = TermSet::default();
+        set.extend(&terms[..500]);
+        set.extend(&[String::new()]);
+        let mut strings = Strings::default();
+        for term in &terms {
+            strings.push(term);
+        }
+        strings.push("");
+        let found: Vec<usize> = (0..=1000).filter(|&at| set.contains(&strings, at)).collect();
+        assert_eq!(found, (0..500).collect::<Vec<_>>());
     }
 
     #[test]
