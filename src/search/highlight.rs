@@ -3,14 +3,16 @@
 //! searched for (typo tolerance adds the index words it found near a query word), so
 //! `Алматы` is marked for `Almaty`.
 //!
-//! A text is read once ([`MarkableText`]): where its words are, and what each of its
-//! distinct words is to the index, whatever the query. Marking it for a query then
-//! looks up each distinct word's forms among the query's and copies the text between
-//! marks. A search result's excerpt is read so once per content generation.
+//! A text is read once ([`MarkableText`]): where its words are, and what each one is to
+//! the index whatever the query (its Latin key and exact forms, worked out once per
+//! thread and shared by every text that has the word). Marking it for a query then
+//! looks up those forms among the query's, most of them told apart by one bit, and
+//! copies the text between marks. A search result's excerpt is read so once per content
+//! generation.
 
 use std::cell::RefCell;
-
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
@@ -58,13 +60,11 @@ impl HighlightTerms {
         let mut html = String::with_capacity(plain.len() + plain.len() / 16);
         // The end of the text written so far.
         let mut done = 0;
-        let hits: Vec<bool> =
-            if self.is_empty() { Vec::new() } else { text.words.iter().map(|word| self.matches(text, word)).collect() };
-        if hits.contains(&true) {
-            for span in &text.spans {
-                let (from, to) = (span.from as usize, span.to as usize);
+        if !self.is_empty() {
+            for (&(from, to), word) in text.spans.iter().zip(&text.words) {
+                let (from, to) = (from as usize, to as usize);
                 // A part of a hyphenated word marked whole is marked already.
-                if to <= done || !hits[span.word as usize] {
+                if to <= done || !self.matches(word) {
                     continue;
                 }
                 let from = from.max(done);
@@ -79,10 +79,11 @@ impl HighlightTerms {
         html
     }
 
-    /// Whether one distinct word of `text` matches.
-    fn matches(&self, text: &MarkableText, word: &Word) -> bool {
-        self.keys.contains(&text.strings, word.key)
-            || (word.key + 1..word.forms_end).any(|form| self.exact.contains(&text.strings, form))
+    /// Whether a word so analysed matches.
+    fn matches(&self, word: &WordForms) -> bool {
+        let mut strings = word.strings.iter().zip(&word.bits);
+        strings.next().is_some_and(|(key, &bit)| self.keys.contains(key, bit))
+            || strings.any(|(form, &bit)| self.exact.contains(form, bit))
     }
 }
 
@@ -104,10 +105,9 @@ impl TermSet {
         }
     }
 
-    /// Whether string `at` of `strings` is among these.
-    fn contains(&self, strings: &Strings, at: usize) -> bool {
-        let bit = strings.bits[at];
-        self.filter[usize::from(bit >> 6)] & (1 << (bit & 63)) != 0 && self.strings.contains(strings.get(at))
+    /// Whether `string`, whose filter bit is `bit`, is among these.
+    fn contains(&self, string: &str, bit: u8) -> bool {
+        self.filter[usize::from(bit >> 6)] & (1 << (bit & 63)) != 0 && self.strings.contains(string)
     }
 }
 
@@ -116,88 +116,45 @@ fn filter_bit(string: &str) -> u8 {
     (FxBuildHasher.hash_one(string) >> 56) as u8
 }
 
-/// A text read once to be marked for any number of queries: where its words are, which
-/// of its distinct words each one is, and what each distinct word is to the index.
+/// A text read once to be marked for any number of queries: where its words are, and
+/// what each one is to the index.
 #[derive(Debug)]
 pub struct MarkableText {
     text: Box<str>,
-    /// Each word in order, a hyphenated word whole just before its parts.
-    spans: Box<[Span]>,
-    /// The distinct words, in the order of their first appearance.
-    words: Box<[Word]>,
-    /// Each distinct word's Latin key followed by its exact forms.
-    strings: Strings,
-}
-
-/// A word of a [`MarkableText`]: its bytes in the text, and which distinct word it is.
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    from: u32,
-    to: u32,
-    word: u32,
-}
-
-/// A distinct word of a [`MarkableText`]: its Latin key is string `key`, its exact forms
-/// the strings after it, up to `forms_end`.
-#[derive(Debug, Clone, Copy)]
-struct Word {
-    key: usize,
-    forms_end: usize,
-}
-
-/// Short strings one after another in one buffer, each with its [`filter_bit`].
-#[derive(Debug, Default)]
-struct Strings {
-    letters: String,
-    /// Where each string ends in `letters`.
-    ends: Vec<usize>,
-    bits: Vec<u8>,
-}
-
-impl Strings {
-    fn push(&mut self, string: &str) {
-        self.letters.push_str(string);
-        self.ends.push(self.letters.len());
-        self.bits.push(filter_bit(string));
-    }
-
-    fn get(&self, at: usize) -> &str {
-        let from = at.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.letters[from..self.ends[at]]
-    }
+    /// Each word's bytes in the text, in order, a hyphenated word whole just before its
+    /// parts.
+    spans: Box<[(u32, u32)]>,
+    /// What each of those words is, shared by every text that has it.
+    words: Box<[Arc<WordForms>]>,
 }
 
 impl MarkableText {
     /// Reads `text`, written in `language`. Words past its first 4 GiB are not marked.
     pub fn new(text: &str, language: &Language) -> Self {
         let stem = stemmer_for(language);
-        let mut numbers: WordMap<u32> = WordMap::default();
-        let (mut spans, mut words, mut strings) = (Vec::new(), Vec::new(), Strings::default());
-        for span in WordSpans::new(text, true) {
-            let (Ok(from), Ok(to), Ok(next)) =
-                (u32::try_from(span.from), u32::try_from(span.to), u32::try_from(words.len()))
-            else {
-                break;
-            };
-            let spelt = span.text(text);
-            let number = match numbers.get(spelt) {
-                Some(&number) => number,
-                None => {
-                    let key = strings.ends.len();
-                    analysed(spelt, |analysis| {
-                        strings.push(&analysis.key);
-                        for form in analysis.exact(spelt, stem) {
-                            strings.push(form);
+        let (mut spans, mut words) = (Vec::with_capacity(text.len() / 6), Vec::with_capacity(text.len() / 6));
+        ANALYSED.with(|cell| {
+            let mut analysed = cell.borrow_mut();
+            let known = analysed.entry(stem).or_default();
+            for span in WordSpans::new(text, true) {
+                let (Ok(from), Ok(to)) = (u32::try_from(span.from), u32::try_from(span.to)) else { break };
+                let word = span.text(text);
+                let forms = match known.get(word) {
+                    Some(forms) => Arc::clone(forms),
+                    None => {
+                        let forms = Arc::new(WordForms::of(word, stem));
+                        if known.len() >= MAX_ANALYSED {
+                            known.clear();
                         }
-                    });
-                    words.push(Word { key, forms_end: strings.ends.len() });
-                    numbers.insert(spelt.to_owned(), next);
-                    next
-                }
-            };
-            spans.push(Span { from, to, word: number });
-        }
-        Self { text: text.into(), spans: spans.into(), words: words.into(), strings }
+                        known.insert(word.to_owned(), Arc::clone(&forms));
+                        forms
+                    }
+                };
+                spans.push((from, to));
+                words.push(forms);
+            }
+        });
+        Self { text: text.into(), spans: spans.into(), words: words.into() }
     }
 
     /// The text as read.
@@ -206,62 +163,41 @@ impl MarkableText {
     }
 }
 
-/// Words whose analysis a thread keeps before it starts afresh.
-const MAX_ANALYSED: usize = 50_000;
-
-/// What a word is to the index, whatever the query.
-struct Analysis {
-    /// Its Latin key.
-    key: Box<str>,
-    /// Its exact forms in texts stemmed each way asked for so far.
-    stemmed: Vec<(Option<StemLanguage>, Box<[String]>)>,
+/// What a word is to the index in a text stemmed one way, whatever the query.
+#[derive(Debug)]
+struct WordForms {
+    /// Its Latin key, then its exact forms.
+    strings: Box<[String]>,
+    /// Each string's [`filter_bit`].
+    bits: Box<[u8]>,
 }
 
-impl Analysis {
-    /// `word`'s exact forms in a text stemmed with `stem`, worked out the first time.
-    fn exact(&mut self, word: &str, stem: Option<StemLanguage>) -> &[String] {
-        let at = match self.stemmed.iter().position(|(language, _)| *language == stem) {
-            Some(at) => at,
-            None => {
-                let forms = EXACT.with(|cell| {
-                    let mut analyzers = cell.borrow_mut();
-                    let analyzer = analyzers.entry(stem).or_insert_with(|| exact_analyzer(stem));
-                    tokens(analyzer, word).into_iter().map(|token| token.text).collect()
-                });
-                self.stemmed.push((stem, forms));
-                self.stemmed.len() - 1
-            }
-        };
-        &self.stemmed[at].1
+impl WordForms {
+    fn of(word: &str, stem: Option<StemLanguage>) -> Self {
+        let mut key = String::new();
+        latin_key(word, &mut key);
+        let exact = EXACT.with(|cell| {
+            let mut analyzers = cell.borrow_mut();
+            let analyzer = analyzers.entry(stem).or_insert_with(|| exact_analyzer(stem));
+            tokens(analyzer, word)
+        });
+        let strings: Box<[String]> = std::iter::once(key).chain(exact.into_iter().map(|token| token.text)).collect();
+        let bits = strings.iter().map(|string| filter_bit(string)).collect();
+        Self { strings, bits }
     }
 }
 
+/// Words whose analysis a thread keeps, for each way of stemming, before it starts afresh.
+const MAX_ANALYSED: usize = 50_000;
+
 thread_local! {
-    /// Each word's analysis, as this thread worked it out: it depends on the word alone,
-    /// and result pages repeat most of their words. Per thread, so that no request waits
-    /// for another.
-    static ANALYSED: RefCell<WordMap<Analysis>> = RefCell::new(WordMap::default());
+    /// Each word's analysis by stemming, as this thread worked it out: it depends on the
+    /// word alone, and result pages repeat most of their words. Per thread, so that no
+    /// request waits for another.
+    static ANALYSED: RefCell<FxHashMap<Option<StemLanguage>, WordMap<Arc<WordForms>>>> =
+        RefCell::new(FxHashMap::default());
     /// This thread's exact analyzers, by stemmer.
     static EXACT: RefCell<FxHashMap<Option<StemLanguage>, TextAnalyzer>> = RefCell::new(FxHashMap::default());
-}
-
-/// Calls `with` with `word`'s analysis.
-fn analysed<R>(word: &str, with: impl FnOnce(&mut Analysis) -> R) -> R {
-    ANALYSED.with(|cell| {
-        let mut known = cell.borrow_mut();
-        if let Some(analysis) = known.get_mut(word) {
-            return with(analysis);
-        }
-        let mut key = String::new();
-        latin_key(word, &mut key);
-        let mut analysis = Analysis { key: key.into(), stemmed: Vec::new() };
-        let answer = with(&mut analysis);
-        if known.len() >= MAX_ANALYSED {
-            known.clear();
-        }
-        known.insert(word.to_owned(), analysis);
-        answer
-    })
 }
 
 #[cfg(test)]
@@ -324,13 +260,10 @@ mod tests {
         let mut set = TermSet::default();
         set.extend(&terms[..500]);
         set.extend(&[String::new()]);
-        let mut strings = Strings::default();
-        for term in &terms {
-            strings.push(term);
-        }
-        strings.push("");
-        let found: Vec<usize> = (0..=1000).filter(|&at| set.contains(&strings, at)).collect();
-        assert_eq!(found, (0..500).collect::<Vec<_>>());
+        let empty = String::new();
+        let found: Vec<&String> =
+            terms.iter().chain([&empty]).filter(|term| set.contains(term, filter_bit(term))).collect();
+        assert_eq!(found, terms[..500].iter().collect::<Vec<_>>());
     }
 
     #[test]
