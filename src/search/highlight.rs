@@ -156,11 +156,6 @@ impl MarkableText {
         });
         Self { text: text.into(), spans: spans.into(), words: words.into() }
     }
-
-    /// The text as read.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
 }
 
 /// What a word is to the index in a text stemmed one way, whatever the query.
@@ -251,7 +246,6 @@ mod tests {
             "<mark>Alma-Ata</mark> &amp; Almaty: Tokayev met Tokayev in <mark>Alma-Ata</mark>."
         );
         assert_eq!(marked(&["Bishkek"]), "Alma-Ata &amp; Almaty: Tokayev met Tokayev in Alma-Ata.");
-        assert_eq!(text.text(), "Alma-Ata & Almaty: Tokayev met Tokayev in Alma-Ata.");
     }
 
     #[test]

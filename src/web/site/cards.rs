@@ -28,7 +28,9 @@ pub fn card_values(
     articles: Vec<ArticleSummary>,
     words: usize,
 ) -> impl Iterator<Item = Value> + '_ {
-    articles.into_iter().map(move |article| kept(app, &app.cards, generation, article, words, Card::into_value))
+    articles.into_iter().map(move |article| {
+        kept(&app.cards, generation, article, words, |article| Card::new(article, words, &app.tz).into_value())
+    })
 }
 
 /// The cards of search results `articles` (read from the store after `generation` was
@@ -41,28 +43,29 @@ pub fn result_cards(
     words: usize,
 ) -> impl Iterator<Item = (Value, Arc<MarkableText>)> + '_ {
     articles.into_iter().map(move |article| {
-        let language = article.language.clone();
-        kept(app, &app.result_cards, generation, article, words, |card| {
+        kept(&app.result_cards, generation, article, words, |article| {
+            let language = article.language.clone();
+            let card = Card::new(article, words, &app.tz);
             let excerpt = Arc::new(MarkableText::new(&card.excerpt, &language));
             (card.into_value(), excerpt)
         })
     })
 }
 
-/// What `make` makes of `article`'s card, as kept in `cache` at `generation` or made now.
+/// What `make` makes of `article` for excerpts of `words` words, as kept in `cache` at
+/// `generation` or made now.
 fn kept<V: Clone>(
-    app: &App,
     cache: &DerivedByKey<(i64, usize), V>,
     generation: u64,
     article: ArticleSummary,
     words: usize,
-    make: impl FnOnce(Card) -> V,
+    make: impl FnOnce(ArticleSummary) -> V,
 ) -> V {
     let key = (article.id, words);
     if let Some(value) = cache.get(generation, &key) {
         return value;
     }
-    let value = make(Card::new(article, words, &app.tz));
+    let value = make(article);
     cache.set(generation, key, value.clone());
     value
 }
